@@ -1,0 +1,45 @@
+/**
+ * `npm run build`: one bundle per Lambda handler into dist/<name>/index.mjs, built the way the CDK
+ * builds them (ESM, minified, tree-shaken, AWS SDK bundled), plus a metafile for the bench.
+ */
+import { readdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { build } from 'esbuild';
+import { bundleTarget, esmRequireBanner, mainFields } from '../infra/bundling.ts';
+import { projectRoot } from './lib/moto.ts';
+
+export const handlerNames = (): string[] =>
+  readdirSync(join(projectRoot, 'functions', 'handlers'))
+    .filter((file) => file.endsWith('.ts'))
+    .map((file) => basename(file, '.ts'))
+    .sort();
+
+export const buildHandler = async (
+  name: string,
+  outdir = join(projectRoot, 'dist', name),
+): Promise<string> => {
+  const outfile = join(outdir, 'index.mjs');
+  await build({
+    entryPoints: [join(projectRoot, 'functions', 'handlers', `${name}.ts`)],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: bundleTarget,
+    mainFields,
+    minify: true,
+    treeShaking: true,
+    sourcemap: false,
+    metafile: false,
+    legalComments: 'none',
+    banner: { js: esmRequireBanner },
+    logLevel: 'warning',
+  });
+  return outfile;
+};
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const names = handlerNames();
+  await Promise.all(names.map((name) => buildHandler(name)));
+  console.log(`built ${names.length} handler bundle(s) into dist/: ${names.join(', ')}`);
+}

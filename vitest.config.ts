@@ -1,0 +1,33 @@
+import { defineConfig } from 'vitest/config';
+
+const moto = {
+  globalSetup: ['test/helpers/moto-global-setup.ts'],
+  setupFiles: ['test/helpers/moto-account.ts'],
+};
+
+export default defineConfig({
+  test: {
+    pool: 'forks',
+    projects: [
+      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      {
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          ...moto,
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
+          name: 'infra',
+          include: ['test/infra/**/*.test.ts'],
+          ...moto,
+          testTimeout: 240_000,
+          hookTimeout: 240_000,
+        },
+      },
+    ],
+  },
+});
