@@ -1,0 +1,126 @@
+/** EcsPort over the ECS API, inside its documented throttles, with errors mapped to Deckhand's classes. */
+import {
+  DescribeServicesCommand,
+  type DescribeServicesCommandOutput,
+  DescribeTaskDefinitionCommand,
+  type ECSClient,
+  RegisterTaskDefinitionCommand,
+  type RegisterTaskDefinitionCommandInput,
+  UpdateServiceCommand,
+} from '@aws-sdk/client-ecs';
+import { TokenBucket } from '#core/concurrency.ts';
+import { TargetError, TransientError } from '#core/errors.ts';
+import type { DescribedTaskDefinition, EcsPort, ServiceSnapshot } from '#core/ports.ts';
+import type { RegisterInput, TaskDefinition } from '#core/task-definition.ts';
+import { isTransientAwsError } from './aws-clients.ts';
+
+/** ECS API throttles per account and Region: burst, then sustained per second. */
+export const ecsThrottles = {
+  registerTaskDefinition: [20, 1],
+  updateService: [50, 5],
+  describeServices: [100, 20],
+  describeTaskDefinition: [50, 20],
+} as const;
+
+const describeServicesBatch = 10;
+
+/** ECS answers these when the request can never succeed as sent. */
+const permanentNames = new Set([
+  'ClientException',
+  'InvalidParameterException',
+  'ServiceNotFoundException',
+  'ServiceNotActiveException',
+  'ClusterNotFoundException',
+  'AccessDeniedException',
+  'PlatformUnknownException',
+  'PlatformTaskDefinitionIncompatibilityException',
+]);
+
+const mapError = (operation: string, subject: string, error: unknown): Error => {
+  const name = (error as { name?: string }).name ?? 'Error';
+  const message = `${operation} ${subject}: ${name}: ${(error as Error).message}`;
+  if (permanentNames.has(name)) return new TargetError(message, { cause: error });
+  if (isTransientAwsError(error)) return new TransientError(message, { cause: error });
+  return error instanceof Error ? error : new Error(message, { cause: error });
+};
+
+export const createEcsAdapter = (client: ECSClient): EcsPort => {
+  const buckets = Object.fromEntries(
+    Object.entries(ecsThrottles).map(([operation, [burst, rate]]) => [
+      operation,
+      new TokenBucket(burst, rate),
+    ]),
+  ) as Record<keyof typeof ecsThrottles, TokenBucket>;
+
+  const call = async <T>(operation: keyof typeof ecsThrottles, subject: string, send: () => Promise<T>) => {
+    await buckets[operation].take();
+    try {
+      return await send();
+    } catch (error) {
+      throw mapError(operation, subject, error);
+    }
+  };
+
+  return {
+    async describeServices(cluster, services) {
+      const found = new Map<string, ServiceSnapshot>();
+      for (let start = 0; start < services.length; start += describeServicesBatch) {
+        const batch = services.slice(start, start + describeServicesBatch);
+        let answer: DescribeServicesCommandOutput;
+        try {
+          answer = await call('describeServices', `${cluster}/${batch.join(',')}`, () =>
+            client.send(new DescribeServicesCommand({ cluster, services: batch, include: ['TAGS'] })),
+          );
+        } catch (error) {
+          if (error instanceof TargetError && /ClusterNotFound/.test(error.message)) return found;
+          throw error;
+        }
+        for (const service of answer.services ?? []) {
+          if (!service.serviceName || service.status === 'INACTIVE') continue;
+          found.set(service.serviceName, {
+            clusterArn: service.clusterArn ?? cluster,
+            serviceName: service.serviceName,
+            serviceArn: service.serviceArn ?? '',
+            status: service.status ?? 'UNKNOWN',
+            taskDefinition: service.taskDefinition ?? '',
+            desiredCount: service.desiredCount ?? 0,
+            tags: service.tags ?? [],
+            deployments: (service.deployments ?? []).map((deployment) => ({
+              id: deployment.id ?? '',
+              status: deployment.status ?? '',
+              taskDefinition: deployment.taskDefinition ?? '',
+              ...(deployment.rolloutState ? { rolloutState: deployment.rolloutState } : {}),
+              ...(deployment.createdAt ? { createdAt: deployment.createdAt } : {}),
+            })),
+          });
+        }
+      }
+      return found;
+    },
+
+    async describeTaskDefinition(taskDefinition): Promise<DescribedTaskDefinition> {
+      const answer = await call('describeTaskDefinition', taskDefinition, () =>
+        client.send(new DescribeTaskDefinitionCommand({ taskDefinition, include: ['TAGS'] })),
+      );
+      if (!answer.taskDefinition) throw new TargetError(`task definition ${taskDefinition} not found`);
+      return { taskDefinition: answer.taskDefinition as TaskDefinition, tags: answer.tags ?? [] };
+    },
+
+    async registerTaskDefinition(input: RegisterInput) {
+      const answer = await call('registerTaskDefinition', input.family, () =>
+        client.send(new RegisterTaskDefinitionCommand(input as RegisterTaskDefinitionCommandInput)),
+      );
+      const arn = answer.taskDefinition?.taskDefinitionArn;
+      if (!arn) throw new TransientError(`RegisterTaskDefinition ${input.family} returned no ARN`);
+      return { taskDefinitionArn: arn };
+    },
+
+    async updateService(cluster, service, taskDefinition) {
+      const answer = await call('updateService', `${cluster}/${service}`, () =>
+        client.send(new UpdateServiceCommand({ cluster, service, taskDefinition })),
+      );
+      const primary = answer.service?.deployments?.find((deployment) => deployment.status === 'PRIMARY');
+      return primary?.id ? { deploymentId: primary.id } : {};
+    },
+  };
+};

@@ -1,0 +1,234 @@
+/**
+ * LedgerPort on Deckhand's DynamoDB table (single-table design):
+ *   pk `svc#<cluster>/<service>`  sk `head`              what the service should run (newest deploy that won)
+ *   pk `svc#<cluster>/<service>`  sk `rollout#<digest>`  one rollout per (service, digest)
+ *   pk `svc#<cluster>/<service>`  sk `lock`              short lease serialising head check + UpdateService
+ *   pk `reg#<family:rev>#<digest>#<containers>` sk `reg` the revision registered for that rewrite
+ * Items that only matter for a while carry `ttl` (epoch seconds).
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { TransientError } from '#core/errors.ts';
+import type { ClaimResult, Clock, LedgerPort, RolloutRecord, ServiceHead } from '#core/ports.ts';
+import { isTransientAwsError } from './aws-clients.ts';
+
+const day = 24 * 60 * 60;
+const rolloutRetentionDays = 400;
+
+const servicePk = (serviceKey: string) => `svc#${serviceKey}`;
+const epochSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
+
+const strip = <T>(item: Record<string, unknown> | undefined): T | undefined => {
+  if (!item) return undefined;
+  const { pk: _pk, sk: _sk, ttl: _ttl, ...rest } = item;
+  return rest as T;
+};
+
+const wrap = async <T>(operation: string, send: () => Promise<T>): Promise<T> => {
+  try {
+    return await send();
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) throw error;
+    if (isTransientAwsError(error))
+      throw new TransientError(`DynamoDB ${operation}: ${(error as Error).message}`, { cause: error });
+    throw error;
+  }
+};
+
+export const createDynamoDbLedger = (
+  documents: DynamoDBDocumentClient,
+  table: string,
+  clock: Clock,
+): LedgerPort => ({
+  async getHead(serviceKey) {
+    const { Item } = await wrap('GetItem head', () =>
+      documents.send(
+        new GetCommand({
+          TableName: table,
+          Key: { pk: servicePk(serviceKey), sk: 'head' },
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    return strip<ServiceHead>(Item);
+  },
+
+  async putHead(head, expectedVersion) {
+    try {
+      await wrap('PutItem head', () =>
+        documents.send(
+          new PutCommand({
+            TableName: table,
+            Item: { pk: servicePk(head.serviceKey), sk: 'head', ...head },
+            ConditionExpression:
+              expectedVersion === undefined ? 'attribute_not_exists(pk)' : 'version = :expected',
+            ...(expectedVersion === undefined
+              ? {}
+              : { ExpressionAttributeValues: { ':expected': expectedVersion } }),
+          }),
+        ),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  },
+
+  async getRollout(serviceKey, digest) {
+    const { Item } = await wrap('GetItem rollout', () =>
+      documents.send(
+        new GetCommand({
+          TableName: table,
+          Key: { pk: servicePk(serviceKey), sk: `rollout#${digest}` },
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    return strip<RolloutRecord>(Item);
+  },
+
+  async claimRollout(record): Promise<ClaimResult> {
+    const now = clock.now();
+    try {
+      await wrap('PutItem claim', () =>
+        documents.send(
+          new PutCommand({
+            TableName: table,
+            Item: {
+              pk: servicePk(record.serviceKey),
+              sk: `rollout#${record.digest}`,
+              ...record,
+              ttl: epochSeconds(now) + rolloutRetentionDays * day,
+            },
+            ConditionExpression:
+              'attribute_not_exists(pk) OR #status IN (:superseded, :failed) OR ' +
+              '(eventId = :eventId AND #status IN (:claimed, :registered) AND leaseUntil < :now)',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':superseded': 'superseded',
+              ':failed': 'failed',
+              ':claimed': 'claimed',
+              ':registered': 'registered',
+              ':eventId': record.eventId,
+              ':now': now.toISOString(),
+            },
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        ),
+      );
+      return { claimed: true };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const existing =
+        strip<RolloutRecord>(error.Item as Record<string, unknown> | undefined) ??
+        (await this.getRollout(record.serviceKey, record.digest));
+      if (!existing)
+        throw new TransientError(`claim on ${record.serviceKey} lost to a record that vanished`, {
+          cause: error,
+        });
+      const busy =
+        existing.eventId === record.eventId &&
+        (existing.status === 'claimed' || existing.status === 'registered');
+      return { claimed: false, busy, existing };
+    }
+  },
+
+  async updateRollout(serviceKey, digest, patch) {
+    const entries = Object.entries(patch).filter(([, value]) => value !== undefined);
+    if (entries.length === 0) return;
+    await wrap('UpdateItem rollout', () =>
+      documents.send(
+        new UpdateCommand({
+          TableName: table,
+          Key: { pk: servicePk(serviceKey), sk: `rollout#${digest}` },
+          UpdateExpression: `SET ${entries.map((_, index) => `#f${index} = :v${index}`).join(', ')}`,
+          ExpressionAttributeNames: Object.fromEntries(
+            entries.map(([field], index) => [`#f${index}`, field]),
+          ),
+          ExpressionAttributeValues: Object.fromEntries(
+            entries.map(([, value], index) => [`:v${index}`, value]),
+          ),
+          ConditionExpression: 'attribute_exists(pk)',
+        }),
+      ),
+    );
+  },
+
+  async getRegistration(key) {
+    const { Item } = await wrap('GetItem registration', () =>
+      documents.send(
+        new GetCommand({ TableName: table, Key: { pk: `reg#${key}`, sk: 'reg' }, ConsistentRead: true }),
+      ),
+    );
+    return Item?.taskDefinitionArn as string | undefined;
+  },
+
+  async putRegistration(key, taskDefinitionArn) {
+    await wrap('PutItem registration', () =>
+      documents.send(
+        new PutCommand({
+          TableName: table,
+          Item: {
+            pk: `reg#${key}`,
+            sk: 'reg',
+            taskDefinitionArn,
+            ttl: epochSeconds(clock.now()) + rolloutRetentionDays * day,
+          },
+        }),
+      ),
+    );
+  },
+
+  async acquireLock(serviceKey, owner, leaseMs) {
+    const now = clock.now();
+    try {
+      await wrap('PutItem lock', () =>
+        documents.send(
+          new PutCommand({
+            TableName: table,
+            Item: {
+              pk: servicePk(serviceKey),
+              sk: 'lock',
+              owner,
+              expiresAt: now.getTime() + leaseMs,
+              ttl: epochSeconds(now) + Math.ceil(leaseMs / 1000) + day,
+            },
+            ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now OR #owner = :owner',
+            ExpressionAttributeNames: { '#owner': 'owner' },
+            ExpressionAttributeValues: { ':now': now.getTime(), ':owner': owner },
+          }),
+        ),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  },
+
+  async releaseLock(serviceKey, owner) {
+    try {
+      await wrap('DeleteItem lock', () =>
+        documents.send(
+          new DeleteCommand({
+            TableName: table,
+            Key: { pk: servicePk(serviceKey), sk: 'lock' },
+            ConditionExpression: '#owner = :owner',
+            ExpressionAttributeNames: { '#owner': 'owner' },
+            ExpressionAttributeValues: { ':owner': owner },
+          }),
+        ),
+      );
+    } catch (error) {
+      // Someone took over an expired lease: theirs now, nothing to release.
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  },
+});

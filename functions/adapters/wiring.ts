@@ -1,0 +1,15 @@
+/** The real adapters, wired once: handlers call this at module scope, the CLI per run. */
+import { systemClock } from '#core/ports.ts';
+import type { DeployDeps } from '#core/use-cases/deploy-image.ts';
+import { createDocumentClient, createEcsClient, stateTableName } from './aws-clients.ts';
+import { loadConfigFile } from './config-file.ts';
+import { createEcsAdapter } from './ecs.ts';
+import { createDynamoDbLedger } from './ledger-dynamodb.ts';
+
+export const wireDeployDeps = (options: { configPath?: string; dryRun?: boolean } = {}): DeployDeps => ({
+  config: loadConfigFile(options.configPath),
+  ecs: createEcsAdapter(createEcsClient()),
+  ledger: createDynamoDbLedger(createDocumentClient(), stateTableName(), systemClock),
+  clock: systemClock,
+  dryRun: options.dryRun ?? false,
+});

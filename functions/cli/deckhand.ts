@@ -1,0 +1,75 @@
+#!/usr/bin/env node
+/** The `deckhand` command: the same use cases as the Lambdas, run from a terminal or CI. */
+import { parseArgs } from 'node:util';
+import { logger } from '#commons/powertools.ts';
+import { ConfigError } from '#core/errors.ts';
+import { init } from './init.ts';
+import { InputError } from './read-json.ts';
+import { replay } from './replay.ts';
+
+const usage = `usage: deckhand <command> [options]
+
+commands:
+  init [--yes]                                   create the state table at AWS_ENDPOINT_URL (local use)
+  replay <event.json>... [--config F] [--dry-run] [--json]
+                                                 handle EventBridge events in-process, as the Lambdas do
+
+environment: AWS_ENDPOINT_URL, AWS_REGION, DECKHAND_CONFIG, DECKHAND_TABLE, POWERTOOLS_LOG_LEVEL`;
+
+const parseOptions = (args: string[]) =>
+  parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      config: { type: 'string' },
+      'dry-run': { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      yes: { type: 'boolean', default: false },
+      verbose: { type: 'boolean', default: false },
+    },
+  });
+
+export const main = async (argv: string[], write = (line: string) => console.log(line)): Promise<number> => {
+  const [command, ...rest] = argv;
+  let parsed: ReturnType<typeof parseOptions>;
+  try {
+    parsed = parseOptions(rest);
+  } catch (error) {
+    console.error(`deckhand: ${(error as Error).message}\n\n${usage}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  // Logs go to stderr at WARN so stdout stays the command's output.
+  logger.setLogLevel(values.verbose ? 'DEBUG' : ((process.env.POWERTOOLS_LOG_LEVEL as 'WARN') ?? 'WARN'));
+  try {
+    switch (command) {
+      case 'init':
+        return await init({ yes: values.yes }, write);
+      case 'replay':
+        if (positionals.length === 0) throw new InputError('replay needs at least one event file');
+        return await replay(
+          {
+            files: positionals,
+            dryRun: values['dry-run'],
+            json: values.json,
+            ...(values.config ? { config: values.config } : {}),
+          },
+          write,
+        );
+      default:
+        console.error(usage);
+        return command === undefined || command === 'help' || command === '--help' ? 0 : 2;
+    }
+  } catch (error) {
+    if (error instanceof InputError || error instanceof ConfigError) {
+      console.error(`deckhand: ${error.message}`);
+      return 2;
+    }
+    console.error(`deckhand: ${(error as Error).stack ?? String(error)}`);
+    return 1;
+  }
+};
+
+if (import.meta.main) {
+  process.exitCode = await main(process.argv.slice(2));
+}

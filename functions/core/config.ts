@@ -1,0 +1,90 @@
+/** Deckhand's configuration: the schema (zod), validation with key paths, and pipeline look-ups. */
+import { z } from 'zod';
+import { ConfigError } from './errors.ts';
+import { parseTagPolicy, type TagPolicy, TagPolicyError } from './tag-policy.ts';
+import { formatIssues } from './zod-issues.ts';
+
+const name = z.string().trim().min(1);
+
+export const targetSchema = z
+  .strictObject({
+    cluster: name.describe('ECS cluster name or ARN'),
+    service: name.describe('ECS service name'),
+    containers: z
+      .array(name)
+      .min(1)
+      .optional()
+      .describe('Containers to update; default: every container whose image is in the repository'),
+  })
+  .describe('An ECS service the pipeline deploys to');
+
+export const pipelineSchema = z
+  .strictObject({
+    name: name.regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" and "-" only').describe('Unique name'),
+    repository: name.describe('ECR repository name, e.g. "web" or "team/web"'),
+    tags: z
+      .string()
+      .min(1)
+      .default('*')
+      .describe('Tag policy: a glob (default), "semver:<range>" or "regex:<pattern>"'),
+    targets: z.array(targetSchema).min(1),
+    team: name.optional().describe('Team that owns the pipeline; routes notifications'),
+  })
+  .superRefine((pipeline, context) => {
+    try {
+      parseTagPolicy(pipeline.tags);
+    } catch (error) {
+      if (!(error instanceof TagPolicyError)) throw error;
+      context.addIssue({ code: 'custom', path: ['tags'], message: error.message });
+    }
+  });
+
+export const configSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    pipelines: z.array(pipelineSchema).default([]),
+  })
+  .superRefine((config, context) => {
+    const seen = new Map<string, number>();
+    config.pipelines.forEach((pipeline, index) => {
+      const first = seen.get(pipeline.name);
+      if (first !== undefined) {
+        context.addIssue({
+          code: 'custom',
+          path: ['pipelines', index, 'name'],
+          message: `duplicate pipeline name "${pipeline.name}" (also pipelines[${first}])`,
+        });
+      }
+      seen.set(pipeline.name, index);
+    });
+  });
+
+export type DeckhandConfig = z.infer<typeof configSchema>;
+export type PipelineConfig = DeckhandConfig['pipelines'][number];
+export type TargetConfig = PipelineConfig['targets'][number];
+
+/** Validates parsed YAML/JSON; throws ConfigError whose issues name each bad key's path. */
+export const parseConfig = (raw: unknown, source: string): DeckhandConfig => {
+  const result = configSchema.safeParse(raw ?? {});
+  if (!result.success) throw new ConfigError(source, formatIssues(result.error), { cause: result.error });
+  return result.data;
+};
+
+export interface MatchedPipeline {
+  pipeline: PipelineConfig;
+  policy: TagPolicy;
+}
+
+/** Pipelines that track this repository and whose tag policy accepts this tag. */
+export const matchingPipelines = (
+  config: DeckhandConfig,
+  repository: string,
+  tag: string,
+): MatchedPipeline[] =>
+  config.pipelines
+    .filter((pipeline) => pipeline.repository === repository)
+    .map((pipeline) => ({ pipeline, policy: parseTagPolicy(pipeline.tags) }))
+    .filter(({ policy }) => policy.matches(tag));
+
+export const configJsonSchema = (): Record<string, unknown> =>
+  z.toJSONSchema(configSchema, { io: 'input', target: 'draft-2020-12', unrepresentable: 'any' });

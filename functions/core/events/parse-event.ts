@@ -1,0 +1,25 @@
+import type { z } from 'zod';
+import { RejectedEventError } from '../errors.ts';
+import { formatPath } from '../zod-issues.ts';
+
+export type Parsed<T> = { ok: true; event: T } | { ok: false; error: RejectedEventError };
+
+/** The event id if the input has one, so even a malformed event can be named in the log. */
+export const eventIdOf = (input: unknown): string => {
+  const id = (input as { id?: unknown } | null)?.id;
+  return typeof id === 'string' && id.length > 0 ? id.slice(0, 128) : '(no id)';
+};
+
+/** Validates an event without throwing: a failure names the event id and the first bad field. */
+export const parseEvent = <S extends z.ZodType>(schema: S, input: unknown): Parsed<z.infer<S>> => {
+  const result = schema.safeParse(input);
+  if (result.success) return { ok: true, event: result.data };
+  const issue = result.error.issues[0];
+  const field = formatPath(issue?.path ?? []) || '(event)';
+  return {
+    ok: false,
+    error: new RejectedEventError(eventIdOf(input), field, issue?.message ?? 'invalid', {
+      cause: result.error,
+    }),
+  };
+};

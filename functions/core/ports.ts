@@ -1,0 +1,113 @@
+/** What the use cases need from the outside world. Adapters implement these; tests may too. */
+import type { RegisterInput, ResourceTag, TaskDefinition } from './task-definition.ts';
+
+export interface DeploymentSnapshot {
+  id: string;
+  status: string;
+  taskDefinition: string;
+  rolloutState?: string;
+  createdAt?: Date;
+}
+
+export interface ServiceSnapshot {
+  clusterArn: string;
+  serviceName: string;
+  serviceArn: string;
+  status: string;
+  /** An ARN in AWS; moto may answer `family:revision`. */
+  taskDefinition: string;
+  desiredCount: number;
+  tags: ResourceTag[];
+  deployments: DeploymentSnapshot[];
+}
+
+export interface DescribedTaskDefinition {
+  taskDefinition: TaskDefinition;
+  tags: ResourceTag[];
+}
+
+export interface EcsPort {
+  /** Services by name; a missing or INACTIVE service is absent from the map. */
+  describeServices(cluster: string, services: readonly string[]): Promise<Map<string, ServiceSnapshot>>;
+  describeTaskDefinition(taskDefinition: string): Promise<DescribedTaskDefinition>;
+  registerTaskDefinition(input: RegisterInput): Promise<{ taskDefinitionArn: string }>;
+  updateService(cluster: string, service: string, taskDefinition: string): Promise<{ deploymentId?: string }>;
+}
+
+export type RolloutStatus =
+  | 'claimed'
+  | 'registered'
+  | 'rolling'
+  | 'succeeded'
+  | 'failed'
+  | 'rolled-back'
+  | 'superseded'
+  | 'blocked';
+
+export interface RolloutRecord {
+  serviceKey: string;
+  cluster: string;
+  service: string;
+  digest: string;
+  tag: string;
+  pipeline: string;
+  eventId: string;
+  pushedAt: string;
+  status: RolloutStatus;
+  fromTaskDefinition: string;
+  toTaskDefinition?: string;
+  deploymentId?: string;
+  reason?: string;
+  /** While `claimed` or `registered`, the claiming delivery owns the rollout until then. */
+  leaseUntil?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** What a service should run according to Deckhand: the newest deploy that won. */
+export interface ServiceHead {
+  serviceKey: string;
+  digest: string;
+  tag: string;
+  pipeline: string;
+  pushedAt: string;
+  eventId: string;
+  taskDefinition: string;
+  version: number;
+  updatedAt: string;
+}
+
+/**
+ * `busy`: the same event is being handled by another live delivery (a concurrent duplicate): retry later.
+ * Otherwise an unclaimed result means the digest is already deployed (or being deployed) by another event.
+ */
+export type ClaimResult = { claimed: true } | { claimed: false; busy: boolean; existing: RolloutRecord };
+
+export interface LedgerPort {
+  getHead(serviceKey: string): Promise<ServiceHead | undefined>;
+  /** Writes the head only if its version is still `expectedVersion` (undefined: only if absent). */
+  putHead(head: ServiceHead, expectedVersion: number | undefined): Promise<boolean>;
+  getRollout(serviceKey: string, digest: string): Promise<RolloutRecord | undefined>;
+  /**
+   * Claims (service, digest) for this event. Succeeds when no record exists, when the earlier attempt ended
+   * superseded or failed, or when this same event claimed it before and its lease ran out (a retry resumes).
+   */
+  claimRollout(record: RolloutRecord): Promise<ClaimResult>;
+  updateRollout(serviceKey: string, digest: string, patch: Partial<RolloutRecord>): Promise<void>;
+  /** The revision registered for (source revision, digest, containers), so retries and siblings reuse it. */
+  getRegistration(key: string): Promise<string | undefined>;
+  putRegistration(key: string, taskDefinitionArn: string): Promise<void>;
+  /** A lease on the service: the head check and UpdateService run under it so newest wins. */
+  acquireLock(serviceKey: string, owner: string, leaseMs: number): Promise<boolean>;
+  releaseLock(serviceKey: string, owner: string): Promise<void>;
+}
+
+export interface Clock {
+  now(): Date;
+  sleep(ms: number): Promise<void>;
+}
+
+export const systemClock: Clock = {
+  now: () => new Date(),
+  sleep: (ms) => new Promise((done) => setTimeout(done, ms)),
+};
