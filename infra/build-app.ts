@@ -11,7 +11,7 @@ export interface BuildAppOptions extends AppProps {
 export const buildApp = (options: BuildAppOptions = {}): { app: App; stack: DeckhandStack } => {
   const { production: productionOverride, ...appProps } = options;
   const app = new App(appProps);
-  const fromContext = app.node.tryGetContext('deckhand:production');
+  const fromContext: unknown = app.node.tryGetContext('deckhand:production');
   const production = productionOverride ?? (fromContext === true || fromContext === 'true');
   const stack = new DeckhandStack(app, 'Deckhand', {
     production,

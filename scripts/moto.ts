@@ -4,9 +4,8 @@ import { startMoto } from './lib/moto.ts';
 const moto = await startMoto((line) => console.error(line));
 console.log(`export AWS_ENDPOINT_URL=${moto.endpoint}`);
 console.error('press Ctrl-C to stop');
-const stop = async () => {
-  await moto.stop();
-  process.exit(0);
+const stop = (): void => {
+  void moto.stop().then(() => process.exit(0));
 };
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);

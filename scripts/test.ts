@@ -1,7 +1,7 @@
 /**
  * `npm test`: the whole suite, in the order that fails fastest.
  *  1. Prepare the Python venv (moto, cfn-lint) once, so parallel test projects don't race to build it.
- *  2. Lint (Biome), then type-check (tsc, no emit).
+ *  2. Lint (ESLint with typescript-eslint, Prettier), then type-check (tsc, no emit).
  *  3. vitest: unit, integration (moto over HTTP) and infra (synth, cdk-nag, cfn-lint, EventBridge routing).
  *  4. Print one plain summary line.
  */
@@ -16,8 +16,8 @@ const started = Date.now();
 step('python venv (moto, cfn-lint)');
 ensureVenv((line) => console.log(line));
 
-step('lint (biome)');
-if (run('biome', ['check', '.']) !== 0) process.exit(1);
+step('lint (eslint, prettier)');
+if (run('eslint', ['.']) !== 0 || run('prettier', ['--check', '.']) !== 0) process.exit(1);
 
 step('typecheck (tsc)');
 if (run('tsc', ['--noEmit']) !== 0) process.exit(1);
@@ -38,7 +38,7 @@ if (existsSync(report)) {
     numPassedTests = 0,
     numFailedTests = 0,
     numPendingTests = 0,
-  } = JSON.parse(readFileSync(report, 'utf8'));
+  } = JSON.parse(readFileSync(report, 'utf8')) as Partial<Record<string, number>>;
   const seconds = Math.round((Date.now() - started) / 1000);
   console.log(`\nsuite took ${seconds}s`);
   console.log(`tests: ${numPassedTests} passed, ${numFailedTests} failed, ${numPendingTests} skipped`);

@@ -127,8 +127,7 @@ export const createDynamoDbLedger = (
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       const existing =
-        strip<RolloutRecord>(error.Item as Record<string, unknown> | undefined) ??
-        (await this.getRollout(record.serviceKey, record.digest));
+        strip<RolloutRecord>(error.Item) ?? (await this.getRollout(record.serviceKey, record.digest));
       if (!existing)
         throw new TransientError(`claim on ${record.serviceKey} lost to a record that vanished`, {
           cause: error,

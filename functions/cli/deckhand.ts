@@ -56,6 +56,7 @@ export const main = async (argv: string[], write = (line: string) => console.log
           },
           write,
         );
+      case undefined:
       default:
         console.error(usage);
         return command === undefined || command === 'help' || command === '--help' ? 0 : 2;

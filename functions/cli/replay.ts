@@ -51,7 +51,7 @@ export const replay = async (options: ReplayOptions, write: (line: string) => vo
       } catch (error) {
         outcome = {
           eventId: eventIdOf(event),
-          detailType: String((event as Record<string, unknown> | null)?.['detail-type'] ?? '(none)'),
+          detailType: detailTypeOf(event),
           outcome: 'failed',
           actions: [],
           reason: errorMessage(error),
@@ -63,4 +63,9 @@ export const replay = async (options: ReplayOptions, write: (line: string) => vo
     }
   }
   return status;
+};
+
+const detailTypeOf = (event: unknown): string => {
+  const value = (event as Record<string, unknown> | null)?.['detail-type'];
+  return typeof value === 'string' ? value : '(none)';
 };

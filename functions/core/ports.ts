@@ -35,14 +35,7 @@ export interface EcsPort {
 }
 
 export type RolloutStatus =
-  | 'claimed'
-  | 'registered'
-  | 'rolling'
-  | 'succeeded'
-  | 'failed'
-  | 'rolled-back'
-  | 'superseded'
-  | 'blocked';
+  'claimed' | 'registered' | 'rolling' | 'succeeded' | 'failed' | 'rolled-back' | 'superseded' | 'blocked';
 
 export interface RolloutRecord {
   serviceKey: string;

@@ -144,7 +144,7 @@ export class SlackReceiver {
       reply({ ok: false, error: 'not_authed' });
       return;
     }
-    const channel = String(body.channel ?? '');
+    const channel = stringField(body.channel);
     if (!channel) {
       reply({ ok: false, error: 'channel_not_found' });
       return;
@@ -157,13 +157,13 @@ export class SlackReceiver {
       reply({ ok: false, error: 'invalid_blocks' });
       return;
     }
-    if (String(body.text ?? '').length > slackLimits.messageText) {
+    if (stringField(body.text).length > slackLimits.messageText) {
       reply({ ok: false, error: 'msg_too_long' });
       return;
     }
     let ts: string;
     if (kind === 'update') {
-      ts = String(body.ts ?? '');
+      ts = stringField(body.ts);
       if (!this.messages.some((m) => m.destination === channel && m.ts === ts)) {
         reply({ ok: false, error: 'message_not_found' });
         return;
@@ -203,3 +203,5 @@ const readBody = async (request: IncomingMessage): Promise<Record<string, unknow
   }
   return JSON.parse(raw) as Record<string, unknown>;
 };
+
+const stringField = (value: unknown): string => (typeof value === 'string' ? value : '');

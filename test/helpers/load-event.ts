@@ -5,12 +5,7 @@ import type { EventBridgeEvent } from 'aws-lambda';
 import { projectRoot } from '../../scripts/lib/moto.ts';
 
 export type EventSource =
-  | 'aws.ecr'
-  | 'aws.ecs'
-  | 'aws.inspector2'
-  | 'aws.cloudwatch'
-  | 'aws.events'
-  | 'aws.s3';
+  'aws.ecr' | 'aws.ecs' | 'aws.inspector2' | 'aws.cloudwatch' | 'aws.events' | 'aws.s3';
 /** `<source>/<file name without .json>`, e.g. `aws.ecr/image-action-push-success`. */
 export type EventName = `${EventSource}/${string}`;
 export type AnyEvent = EventBridgeEvent<string, Record<string, unknown>>;
