@@ -1,6 +1,9 @@
 import { Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { DeadLetterQueue } from './constructs/dead-letter-queue.ts';
+import { DeployOnPush } from './constructs/deploy-on-push.ts';
 import { StateTable } from './constructs/state-table.ts';
+import { loadSynthConfig } from './deckhand-config.ts';
 
 export interface DeckhandStackProps extends StackProps {
   production: boolean;
@@ -8,10 +11,19 @@ export interface DeckhandStackProps extends StackProps {
 
 export class DeckhandStack extends Stack {
   readonly state: StateTable;
+  readonly deadLetters: DeadLetterQueue;
+  readonly deployOnPush: DeployOnPush;
 
   constructor(scope: Construct, id: string, props: DeckhandStackProps) {
     super(scope, id, props);
     Tags.of(this).add('app', 'deckhand');
+    const config = loadSynthConfig(this.node);
     this.state = new StateTable(this, 'State', { production: props.production });
+    this.deadLetters = new DeadLetterQueue(this, 'DeadLetters');
+    this.deployOnPush = new DeployOnPush(this, 'DeployOnPush', {
+      config,
+      table: this.state.table,
+      deadLetterQueue: this.deadLetters.queue,
+    });
   }
 }

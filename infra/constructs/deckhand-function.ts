@@ -1,4 +1,5 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, type NodejsFunctionProps, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -16,7 +17,8 @@ export interface DeckhandFunctionProps extends Omit<NodejsFunctionProps, 'entry'
 
 /**
  * NodejsFunction with the house defaults: nodejs24.x on arm64, an ESM bundle with the AWS SDK bundled
- * and tree-shaken, minified, no source maps, JSON logs into a log group with retention, Powertools env.
+ * and tree-shaken, minified, no source maps, JSON logs into its own log group with retention, Powertools
+ * env, and a role that may write only to that log group (no AWS managed policy).
  */
 export class DeckhandFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: DeckhandFunctionProps) {
@@ -25,10 +27,21 @@ export class DeckhandFunction extends NodejsFunction {
       retention: logRetention,
       removalPolicy: RemovalPolicy.DESTROY,
     });
+    const role = new Role(scope, `${id}Role`, {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Deckhand ${handlerName} function`,
+    });
+    role.addToPolicy(
+      new PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [logGroup.logGroupArn],
+      }),
+    );
     super(scope, id, {
       memorySize: 512,
       timeout: Duration.seconds(30),
       ...rest,
+      role,
       entry: handlerEntry(handlerName),
       handler: 'handler',
       runtime: Runtime.NODEJS_24_X,

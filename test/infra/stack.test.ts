@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
@@ -9,6 +9,28 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/build-app.ts';
 import { venvBin } from '../../scripts/lib/moto.ts';
+import { routedBy } from '../helpers/event-routing.ts';
+import { loadEvent } from '../helpers/load-event.ts';
+
+type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
+
+const resourcesOf = (template: Template, type: string): Resources =>
+  template.findResources(type) as Resources;
+
+const onlyResource = (
+  template: Template,
+  type: string,
+  match: (props: Record<string, unknown>) => boolean,
+) => {
+  const found = Object.values(resourcesOf(template, type)).filter((r) => match(r.Properties));
+  expect(found).toHaveLength(1);
+  return (found[0] as Resources[string]).Properties;
+};
+
+const imagePushFunction = (template: Template) =>
+  onlyResource(template, 'AWS::Lambda::Function', (props) =>
+    String(props.Description).includes('deploy a pushed ECR image'),
+  );
 
 describe('the cdk-nag check itself', () => {
   it('reports a known violation, so a clean report means something', () => {
@@ -23,9 +45,10 @@ describe('the cdk-nag check itself', () => {
 describe.each([false, true])('Deckhand stack (production: %s)', (production) => {
   let template: Template;
   let stack: ReturnType<typeof buildApp>['stack'];
+  const outdir = mkdtempSync(join(tmpdir(), 'deckhand-cdk-'));
 
   beforeAll(() => {
-    const built = buildApp({ production, outdir: mkdtempSync(join(tmpdir(), 'deckhand-cdk-')) });
+    const built = buildApp({ production, outdir });
     stack = built.stack;
     built.app.synth();
     template = Template.fromStack(stack);
@@ -45,13 +68,103 @@ describe.each([false, true])('Deckhand stack (production: %s)', (production) => 
     });
   });
 
-  it('passes cdk-nag AwsSolutions with no unacknowledged findings', () => {
-    const report = new AwsSolutionsChecks(stack).validateScope(stack);
-    const findings = report.violations.flatMap((violation) =>
-      violation.violatingResources.map((resource) => `${violation.ruleName} ${resource.resourceLogicalId}`),
+  it('runs image-push on nodejs24.x arm64 with its config and table, retrying into the dead-letter queue', () => {
+    const fn = imagePushFunction(template);
+    expect(fn).toMatchObject({
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      LoggingConfig: { LogFormat: 'JSON' },
+      DeadLetterConfig: { TargetArn: expect.anything() },
+      Environment: {
+        Variables: expect.objectContaining({
+          DECKHAND_CONFIG: 'deckhand.config.json',
+          DECKHAND_TABLE: expect.anything(),
+          POWERTOOLS_SERVICE_NAME: 'deckhand',
+        }),
+      },
+    });
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      MaximumRetryAttempts: 2,
+      MaximumEventAgeInSeconds: 6 * 3600,
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 14 * 24 * 3600,
+    });
+  });
+
+  it('ships the validated config inside the bundle', () => {
+    const assets = JSON.parse(readFileSync(join(outdir, 'Deckhand.assets.json'), 'utf8'));
+    const codeKey = JSON.stringify(imagePushFunction(template).Code);
+    const asset = Object.entries(assets.files as Record<string, { source: { path: string } }>).find(
+      ([hash]) => codeKey.includes(hash),
     );
-    expect(findings).toEqual([]);
-    expect(report.success).toBe(true);
+    expect(asset).toBeDefined();
+    const dir = join(outdir, (asset as [string, { source: { path: string } }])[1].source.path);
+    expect(existsSync(join(dir, 'index.mjs'))).toBe(true);
+    const shipped = JSON.parse(readFileSync(join(dir, 'deckhand.config.json'), 'utf8'));
+    expect(shipped.pipelines.map((p: { name: string }) => p.name)).toEqual(['web-staging', 'web-production']);
+  });
+
+  it('scopes ECS writes to the configured services, and PassRole to ecs-tasks', () => {
+    const statements = Object.values(resourcesOf(template, 'AWS::IAM::Policy')).flatMap(
+      (policy) => (policy.Properties.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement,
+    );
+    const update = statements.find((s) => JSON.stringify(s.Action).includes('ecs:UpdateService'));
+    const resources = JSON.stringify(update?.Resource);
+    for (const service of [
+      'service/staging/web',
+      'service/production/web',
+      'service/production/web-worker',
+    ]) {
+      expect(resources).toContain(service);
+    }
+    expect(update?.Resource).not.toBe('*');
+    const passRole = statements.find((s) => s.Action === 'iam:PassRole');
+    expect(passRole?.Condition).toEqual({
+      StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' },
+    });
+    const managed = Object.values(resourcesOf(template, 'AWS::IAM::Role')).flatMap(
+      (role) => (role.Properties.ManagedPolicyArns as unknown[] | undefined) ?? [],
+    );
+    expect(managed).toEqual([]);
+  });
+
+  it('routes a successful push of a configured repository, and nothing else, to image-push', async () => {
+    const rules = Object.values(resourcesOf(template, 'AWS::Events::Rule'));
+    const pattern = rules.find((r) => JSON.stringify(r.Properties.EventPattern).includes('ECR Image Action'))
+      ?.Properties.EventPattern;
+    expect(pattern).toBeDefined();
+    const push = loadEvent<{ source: string; 'detail-type': string; detail: Record<string, unknown> }>(
+      'aws.ecr/image-action-push-success',
+    );
+    const routed = await routedBy(pattern, [
+      push,
+      loadEvent('aws.ecr/image-action-push-failure'),
+      { ...push, detail: { ...push.detail, 'repository-name': 'other' } },
+      { ...push, detail: { ...push.detail, 'action-type': 'DELETE' } },
+    ]);
+    expect(routed).toEqual([true, false, false, false]);
+  });
+
+  it('passes cdk-nag AwsSolutions, every acknowledgement carrying a reason', () => {
+    const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8')) as {
+      pluginReports: {
+        pluginName: string;
+        conclusion: string;
+        violations: { ruleName: string }[];
+        suppressedViolations?: { ruleName: string; acknowledgedReason?: string; reason?: string }[];
+      }[];
+    };
+    const nag = report.pluginReports.find((plugin) => plugin.pluginName === 'AwsSolutions');
+    expect(nag?.violations.map((violation) => violation.ruleName)).toEqual([]);
+    expect(nag?.conclusion).toBe('success');
+    for (const suppressed of nag?.suppressedViolations ?? []) {
+      expect(JSON.stringify(suppressed), suppressed.ruleName).toMatch(
+        /"(acknowledgedReason|reason)":"[^"]{20,}/,
+      );
+    }
   });
 
   it('passes cfn-lint with no errors', () => {
@@ -68,5 +181,15 @@ describe.each([false, true])('Deckhand stack (production: %s)', (production) => 
     }
     // cfn-lint's exit code is a bit mask: 1 fatal, 2 error, 4 warning, 8 informational.
     expect(status & 3, output).toBe(0);
+  });
+});
+
+describe('synth-time config validation', () => {
+  it('fails synth on an invalid config, naming the bad key', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'deckhand-bad-')), 'deckhand.config.yaml');
+    writeFileSync(file, 'pipelines:\n  - name: web\n    repository: web\n    targets: [{ service: web }]\n');
+    expect(() => buildApp({ context: { 'deckhand:config': file } })).toThrow(
+      /pipelines\[0\]\.targets\[0\]\.cluster: required/,
+    );
   });
 });

@@ -255,8 +255,18 @@ export const deployImage = async (event: EcrImagePush, deps: DeployDeps): Promis
     if (result.claimed) {
       claimed.push(target);
     } else if (result.busy) {
+      await releaseClaims(claimed, digest, deps);
       throw new TransientError(
         `${target.serviceKey}: event ${event.id} is being handled by another delivery`,
+      );
+    } else if (result.existing.eventId === event.id && result.existing.toTaskDefinition) {
+      // A retry of this event after a partial failure: this service was already done by the first attempt.
+      actions.push(
+        action(target, 'deployed', {
+          from: result.existing.fromTaskDefinition,
+          to: result.existing.toTaskDefinition,
+          ...(result.existing.deploymentId ? { deploymentId: result.existing.deploymentId } : {}),
+        }),
       );
     } else {
       actions.push(
@@ -269,6 +279,31 @@ export const deployImage = async (event: EcrImagePush, deps: DeployDeps): Promis
     }
   }
 
+  try {
+    return await registerAndRoll(event, claimed, { digest, tag, pushedAt, deps, actions, action });
+  } catch (error) {
+    // Hand the claims back, so EventBridge's retry of this event resumes now rather than after the lease.
+    await releaseClaims(claimed, digest, deps);
+    throw error;
+  }
+};
+
+interface RegisterContext {
+  digest: string;
+  tag: string;
+  pushedAt: string;
+  deps: DeployDeps;
+  actions: DeployAction[];
+  action: (target: Target, status: ActionStatus, extra?: Partial<DeployAction>) => DeployAction;
+}
+
+const registerAndRoll = async (
+  event: EcrImagePush,
+  claimed: PlannedTarget[],
+  context: RegisterContext,
+): Promise<DeployOutcome> => {
+  const { digest, tag, pushedAt, deps, actions, action } = context;
+  const { ecs, ledger, clock, concurrency = 5 } = deps;
   // Step 6: one registration per (current revision, targeted containers).
   const groups = Map.groupBy(
     claimed,
@@ -306,6 +341,21 @@ export const deployImage = async (event: EcrImagePush, deps: DeployDeps): Promis
   });
   actions.push(...rolled.map((result) => action(result.target, result.status, result.extra)));
   return finish(event, actions, false);
+};
+
+const releaseClaims = async (claimed: PlannedTarget[], digest: string, deps: DeployDeps): Promise<void> => {
+  const now = deps.clock.now().toISOString();
+  for (const target of claimed) {
+    try {
+      const record = await deps.ledger.getRollout(target.serviceKey, digest);
+      if (record && (record.status === 'claimed' || record.status === 'registered')) {
+        await deps.ledger.updateRollout(target.serviceKey, digest, { leaseUntil: now, updatedAt: now });
+      }
+    } catch (error) {
+      // Best effort: the lease still runs out on its own.
+      logger.warn('claim not released', { serviceKey: target.serviceKey, error: errorMessage(error) });
+    }
+  }
 };
 
 interface RollContext {
@@ -367,7 +417,12 @@ const rollService = async (
       ...(deploymentId ? { deploymentId } : {}),
       updatedAt: now,
     });
-    logger.info('service updated', { service: target.serviceKey, taskDefinition: to, digest, deploymentId });
+    logger.info('service updated', {
+      serviceKey: target.serviceKey,
+      taskDefinition: to,
+      digest,
+      deploymentId,
+    });
     return {
       target,
       status: 'deployed',

@@ -1,0 +1,101 @@
+/**
+ * An in-memory LedgerPort with the DynamoDB ledger's conditional semantics, for unit tests of the use cases'
+ * fault paths. The DynamoDB ledger itself is tested against moto.
+ */
+import type { ClaimResult, Clock, LedgerPort, RolloutRecord, ServiceHead } from '#core/ports.ts';
+
+export class MemoryLedger implements LedgerPort {
+  readonly heads = new Map<string, ServiceHead>();
+  readonly rollouts = new Map<string, RolloutRecord>();
+  readonly registrations = new Map<string, string>();
+  private readonly locks = new Map<string, { owner: string; expiresAt: number }>();
+  private readonly clock: Clock;
+
+  constructor(clock: Clock) {
+    this.clock = clock;
+  }
+
+  getHead(serviceKey: string) {
+    return Promise.resolve(structuredClone(this.heads.get(serviceKey)));
+  }
+
+  putHead(head: ServiceHead, expectedVersion: number | undefined) {
+    const current = this.heads.get(head.serviceKey);
+    if (current?.version !== expectedVersion) return Promise.resolve(false);
+    this.heads.set(head.serviceKey, structuredClone(head));
+    return Promise.resolve(true);
+  }
+
+  getRollout(serviceKey: string, digest: string) {
+    return Promise.resolve(structuredClone(this.rollouts.get(`${serviceKey}#${digest}`)));
+  }
+
+  claimRollout(record: RolloutRecord): Promise<ClaimResult> {
+    const key = `${record.serviceKey}#${record.digest}`;
+    const existing = this.rollouts.get(key);
+    const now = this.clock.now().toISOString();
+    const live = existing?.status === 'claimed' || existing?.status === 'registered';
+    const free =
+      !existing ||
+      existing.status === 'superseded' ||
+      existing.status === 'failed' ||
+      (existing.eventId === record.eventId && live && (existing.leaseUntil ?? '') < now);
+    if (free) {
+      this.rollouts.set(key, structuredClone(record));
+      return Promise.resolve({ claimed: true });
+    }
+    return Promise.resolve({
+      claimed: false,
+      busy: existing.eventId === record.eventId && live,
+      existing: structuredClone(existing),
+    });
+  }
+
+  updateRollout(serviceKey: string, digest: string, patch: Partial<RolloutRecord>) {
+    const key = `${serviceKey}#${digest}`;
+    const existing = this.rollouts.get(key);
+    if (!existing) return Promise.reject(new Error(`no rollout ${key}`));
+    this.rollouts.set(key, { ...existing, ...patch });
+    return Promise.resolve();
+  }
+
+  getRegistration(key: string) {
+    return Promise.resolve(this.registrations.get(key));
+  }
+
+  putRegistration(key: string, taskDefinitionArn: string) {
+    this.registrations.set(key, taskDefinitionArn);
+    return Promise.resolve();
+  }
+
+  acquireLock(serviceKey: string, owner: string, leaseMs: number) {
+    const now = this.clock.now().getTime();
+    const lock = this.locks.get(serviceKey);
+    if (lock && lock.owner !== owner && lock.expiresAt > now) return Promise.resolve(false);
+    this.locks.set(serviceKey, { owner, expiresAt: now + leaseMs });
+    return Promise.resolve(true);
+  }
+
+  releaseLock(serviceKey: string, owner: string) {
+    if (this.locks.get(serviceKey)?.owner === owner) this.locks.delete(serviceKey);
+    return Promise.resolve();
+  }
+}
+
+/** A clock that only moves when told; sleeping advances it. */
+export class ManualClock implements Clock {
+  private current: number;
+  constructor(start = Date.parse('2026-11-24T10:00:00Z')) {
+    this.current = start;
+  }
+  now() {
+    return new Date(this.current);
+  }
+  advance(ms: number) {
+    this.current += ms;
+  }
+  sleep(ms: number) {
+    this.current += ms;
+    return Promise.resolve();
+  }
+}

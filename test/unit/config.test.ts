@@ -1,0 +1,100 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseConfigText } from '#adapters/config-file.ts';
+import { configJsonSchema, matchingPipelines, parseConfig } from '#core/config.ts';
+import { ConfigError } from '#core/errors.ts';
+
+const issuesOf = (raw: unknown): string[] => {
+  try {
+    parseConfig(raw, 'test');
+  } catch (error) {
+    if (error instanceof ConfigError) return error.issues;
+    throw error;
+  }
+  throw new Error('config was accepted');
+};
+
+const pipeline = (overrides: Record<string, unknown> = {}) => ({
+  name: 'web-staging',
+  repository: 'web',
+  targets: [{ cluster: 'staging', service: 'web' }],
+  ...overrides,
+});
+
+describe('configuration', () => {
+  it('accepts the documented shape and defaults the tag policy to every tag', () => {
+    const config = parseConfigText(
+      [
+        'pipelines:',
+        '  - name: web-staging',
+        '    repository: web',
+        '    tags: "main-*"',
+        '    targets:',
+        '      - cluster: staging',
+        '        service: web',
+        '        containers: [app]',
+        '    team: payments',
+        '  - name: api',
+        '    repository: api',
+        '    targets: [{ cluster: prod, service: api }]',
+      ].join('\n'),
+      'inline.yaml',
+    );
+    expect(config.pipelines[0]).toMatchObject({ tags: 'main-*', team: 'payments' });
+    expect(config.pipelines[1]?.tags).toBe('*');
+  });
+
+  it('names the path of a missing key', () => {
+    const issues = issuesOf({
+      pipelines: [pipeline(), pipeline({ name: 'other', targets: [{ service: 'web' }] })],
+    });
+    expect(issues).toContain('pipelines[1].targets[0].cluster: required');
+  });
+
+  it('rejects duplicate pipeline names, naming both', () => {
+    const issues = issuesOf({ pipelines: [pipeline(), pipeline()] });
+    expect(issues.join('\n')).toMatch(
+      /pipelines\[1\]\.name: duplicate pipeline name "web-staging".*pipelines\[0\]/,
+    );
+  });
+
+  it('rejects unknown keys, so a typo is not silently ignored', () => {
+    const issues = issuesOf({ pipelines: [pipeline({ tag: 'main-*' })] });
+    expect(issues.join('\n')).toMatch(/pipelines\[0\].*tag/);
+  });
+
+  it('rejects an invalid tag policy at its path', () => {
+    const issues = issuesOf({ pipelines: [pipeline({ tags: 'semver:>>x' })] });
+    expect(issues.join('\n')).toMatch(/^pipelines\[0\]\.tags: not a semver range/m);
+  });
+
+  it('rejects YAML that does not parse, naming the file', () => {
+    expect(() => parseConfigText('pipelines: [', 'broken.yaml')).toThrow(/broken\.yaml/);
+  });
+
+  it('matches pipelines by repository and tag policy', () => {
+    const config = parseConfig(
+      {
+        pipelines: [
+          pipeline({ tags: 'main-*' }),
+          pipeline({ name: 'releases', tags: 'semver:^1' }),
+          pipeline({ name: 'api', repository: 'api' }),
+        ],
+      },
+      'test',
+    );
+    expect(matchingPipelines(config, 'web', 'main-abc').map((m) => m.pipeline.name)).toEqual(['web-staging']);
+    expect(matchingPipelines(config, 'web', '1.4.0').map((m) => m.pipeline.name)).toEqual(['releases']);
+    expect(matchingPipelines(config, 'web', 'feature-x')).toEqual([]);
+  });
+
+  it('ships a JSON Schema for editors that matches the zod schema', () => {
+    const committed: unknown = JSON.parse(readFileSync('infra/deckhand.config.schema.json', 'utf8'));
+    expect(committed, 'run `npm run schema` to regenerate').toEqual(configJsonSchema());
+  });
+
+  it('accepts the example config', () => {
+    const config = parseConfigText(readFileSync('infra/deckhand.config.example.yaml', 'utf8'), 'example');
+    expect(config.pipelines.length).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,163 @@
+/**
+ * Fault paths of deploy-on-push: the real ECS adapter over a mocked SDK client (aws-sdk-client-mock),
+ * with an in-memory ledger. The happy paths run against moto in test/integration.
+ */
+import {
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
+  ECSClient,
+  RegisterTaskDefinitionCommand,
+  ServiceNotActiveException,
+  UpdateServiceCommand,
+} from '@aws-sdk/client-ecs';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createEcsAdapter } from '#adapters/ecs.ts';
+import { parseConfig } from '#core/config.ts';
+import { TransientError } from '#core/errors.ts';
+import { deployImage } from '#core/use-cases/deploy-image.ts';
+import { pushEvent } from '../helpers/events.ts';
+import { ManualClock, MemoryLedger } from '../helpers/memory-ledger.ts';
+
+const account = '123456789012';
+const region = 'eu-west-1';
+const uri = `${account}.dkr.ecr.${region}.amazonaws.com/web`;
+const digest = `sha256:${'cd'.repeat(32)}`;
+const family = 'arn:aws:ecs:eu-west-1:123456789012:task-definition/web';
+
+const config = parseConfig(
+  {
+    pipelines: [
+      {
+        name: 'web',
+        repository: 'web',
+        targets: [
+          { cluster: 'prod', service: 'web' },
+          { cluster: 'prod', service: 'web-canary' },
+        ],
+      },
+    ],
+  },
+  'test',
+);
+
+const throttled = () =>
+  Object.assign(new Error('Rate exceeded'), {
+    name: 'ThrottlingException',
+    $metadata: { httpStatusCode: 400 },
+  });
+const serverError = () =>
+  Object.assign(new Error('We encountered an internal error'), {
+    name: 'ServerException',
+    $metadata: { httpStatusCode: 500 },
+  });
+
+const ecsMock = mockClient(ECSClient);
+let clock: ManualClock;
+let ledger: MemoryLedger;
+const deps = () => ({ config, ecs: createEcsAdapter(new ECSClient({ region })), ledger, clock });
+const push = pushEvent({ account, region, repository: 'web', tag: '1.4.0', digest, id: 'evt-1' });
+
+beforeEach(() => {
+  ecsMock.reset();
+  clock = new ManualClock();
+  ledger = new MemoryLedger(clock);
+  ecsMock.on(DescribeServicesCommand).resolves({
+    services: ['web', 'web-canary'].map((name) => ({
+      serviceName: name,
+      serviceArn: `arn:aws:ecs:${region}:${account}:service/prod/${name}`,
+      clusterArn: `arn:aws:ecs:${region}:${account}:cluster/prod`,
+      status: 'ACTIVE',
+      taskDefinition: `${family}:3`,
+      desiredCount: 2,
+    })),
+  });
+  ecsMock.on(DescribeTaskDefinitionCommand).resolves({
+    taskDefinition: {
+      taskDefinitionArn: `${family}:3`,
+      family: 'web',
+      revision: 3,
+      containerDefinitions: [{ name: 'app', image: `${uri}:1.3.0`, essential: true }],
+    },
+    tags: [{ key: 'team', value: 'payments' }],
+  });
+  ecsMock
+    .on(RegisterTaskDefinitionCommand)
+    .resolves({ taskDefinition: { taskDefinitionArn: `${family}:4` } });
+});
+
+describe('deploy on push, when AWS fails', () => {
+  it('maps throttling to a TransientError, so EventBridge retries, and changes nothing', async () => {
+    ecsMock.on(DescribeServicesCommand).rejects(throttled());
+    await expect(deployImage(push, deps())).rejects.toBeInstanceOf(TransientError);
+    expect(ecsMock.commandCalls(RegisterTaskDefinitionCommand)).toHaveLength(0);
+    expect(ledger.rollouts.size).toBe(0);
+  });
+
+  it('resumes after a 500 on UpdateService: the retry reuses the revision it registered', async () => {
+    ecsMock
+      .on(UpdateServiceCommand, { service: 'web' })
+      .resolves({ service: { deployments: [{ id: 'ecs-svc/1', status: 'PRIMARY' }] } })
+      .on(UpdateServiceCommand, { service: 'web-canary' })
+      .rejectsOnce(serverError())
+      .resolves({ service: { deployments: [{ id: 'ecs-svc/2', status: 'PRIMARY' }] } });
+
+    await expect(deployImage(push, deps())).rejects.toBeInstanceOf(TransientError);
+    expect(ecsMock.commandCalls(RegisterTaskDefinitionCommand)).toHaveLength(1);
+    expect([...ledger.heads.keys()]).toEqual(['prod/web']);
+    expect(ledger.rollouts.get(`prod/web-canary#${digest}`)).toMatchObject({ status: 'registered' });
+
+    // EventBridge retries the same event a little later.
+    clock.advance(1_000);
+    const outcome = await deployImage(push, deps());
+    expect(outcome.outcome).toBe('deployed');
+    expect(ecsMock.commandCalls(RegisterTaskDefinitionCommand)).toHaveLength(1);
+    expect(outcome.actions.map((a) => [a.service, a.status, a.to])).toEqual([
+      ['web', 'deployed', `${family}:4`],
+      ['web-canary', 'deployed', `${family}:4`],
+    ]);
+    expect(ledger.heads.get('prod/web')).toMatchObject({ digest, taskDefinition: `${family}:4`, version: 1 });
+    expect(ledger.rollouts.get(`prod/web-canary#${digest}`)).toMatchObject({
+      status: 'rolling',
+      deploymentId: 'ecs-svc/2',
+    });
+    expect(ecsMock.commandCalls(UpdateServiceCommand, { service: 'web' })).toHaveLength(1);
+  });
+
+  it('tells a concurrent duplicate to retry later while the first delivery holds the claim', async () => {
+    const pending: (() => void)[] = [];
+    ecsMock.on(UpdateServiceCommand).callsFake(
+      () =>
+        new Promise((resolve) => {
+          pending.push(() => resolve({ service: { deployments: [] } }));
+        }),
+    );
+    const first = deployImage(push, deps());
+    await waitFor(() => ecsMock.commandCalls(UpdateServiceCommand).length > 0);
+    await expect(deployImage(push, deps())).rejects.toThrow(/being handled by another delivery/);
+    await waitFor(() => pending.length === 2);
+    for (const release of pending) release();
+    expect((await first).outcome).toBe('deployed');
+    expect(ecsMock.commandCalls(RegisterTaskDefinitionCommand)).toHaveLength(1);
+  });
+
+  it('fails one target on a permanent ECS error and still deploys the others', async () => {
+    ecsMock
+      .on(UpdateServiceCommand, { service: 'web-canary' })
+      .rejects(new ServiceNotActiveException({ message: 'Service was not ACTIVE.', $metadata: {} }))
+      .on(UpdateServiceCommand, { service: 'web' })
+      .resolves({ service: { deployments: [] } });
+    const outcome = await deployImage(push, deps());
+    expect(outcome.outcome).toBe('failed');
+    expect(outcome.reason).toMatch(/prod\/web-canary: .*ServiceNotActiveException/);
+    expect(outcome.actions.find((a) => a.service === 'web')?.status).toBe('deployed');
+    expect(ledger.rollouts.get(`prod/web-canary#${digest}`)?.status).toBe('failed');
+  });
+});
+
+const waitFor = async (condition: () => boolean): Promise<void> => {
+  for (let attempt = 0; attempt < 200 && !condition(); attempt += 1) {
+    await new Promise((done) => setTimeout(done, 5));
+  }
+  if (!condition()) throw new Error('condition never held');
+};
