@@ -1,6 +1,7 @@
 /** Deckhand's configuration: the schema (zod), validation with key paths, and pipeline look-ups. */
 import { z } from 'zod';
 import { ConfigError } from './errors.ts';
+import { guardrailsSchema, ruleSettingsSchema } from './guardrails/policy.ts';
 import { parseTagPolicy, type TagPolicy, TagPolicyError } from './tag-policy.ts';
 import { formatIssues } from './zod-issues.ts';
 
@@ -18,6 +19,11 @@ export const targetSchema = z
   })
   .describe('An ECS service the pipeline deploys to');
 
+const severityCounts = z.partialRecord(
+  z.enum(['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'INFORMATIONAL', 'UNDEFINED']),
+  z.number().int().min(1),
+);
+
 export const pipelineSchema = z
   .strictObject({
     name: name.regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" and "-" only').describe('Unique name'),
@@ -29,6 +35,16 @@ export const pipelineSchema = z
       .describe('Tag policy: a glob (default), "semver:<range>" or "regex:<pattern>"'),
     targets: z.array(targetSchema).min(1),
     team: name.optional().describe('Team that owns the pipeline; routes notifications'),
+    guardrails: ruleSettingsSchema.optional().describe('Rule modes for this pipeline, over the global ones'),
+    scanGate: z
+      .strictObject({
+        block: severityCounts.default({ CRITICAL: 1 }),
+        warn: severityCounts.default({ HIGH: 1 }),
+        timeoutMinutes: z.number().int().positive().default(60),
+        onTimeout: z.enum(['block', 'deploy']).default('block'),
+      })
+      .optional()
+      .describe('IMG-003: wait for the scan of the digest and gate on its severity counts (at or above)'),
   })
   .superRefine((pipeline, context) => {
     try {
@@ -43,6 +59,7 @@ export const configSchema = z
   .strictObject({
     $schema: z.string().optional(),
     pipelines: z.array(pipelineSchema).default([]),
+    guardrails: guardrailsSchema.default(guardrailsSchema.parse({})),
   })
   .superRefine((config, context) => {
     const seen = new Map<string, number>();

@@ -1,0 +1,204 @@
+/**
+ * The `guardrails` section of the config: settings, per-rule modes with overrides per environment (a set of
+ * clusters), per pipeline and per enforcement point, and waivers that must expire.
+ */
+import picomatch from 'picomatch';
+import { z } from 'zod';
+import { ruleIds } from './catalogue.ts';
+import type { EnforcementPoint, GuardrailSettings, Mode } from './types.ts';
+
+const modeSchema = z.enum(['off', 'audit', 'warn', 'block']);
+const ruleId = z.string().refine((id) => ruleIds.includes(id), { message: 'unknown rule id' });
+
+const ruleSettingSchema = z.union([
+  modeSchema,
+  z.strictObject({
+    mode: modeSchema.optional(),
+    points: z
+      .partialRecord(z.enum(['ci', 'pre-deploy', 'runtime']), modeSchema)
+      .optional()
+      .describe('A different mode per enforcement point'),
+    onError: z
+      .enum(['fail', 'ignore'])
+      .optional()
+      .describe('When the rule cannot decide: fail closed or open'),
+    remediate: z
+      .enum(['deregister', 'rollback'])
+      .optional()
+      .describe(
+        'Out-of-band changes only: deregister the revision, or roll the service back to its last compliant one',
+      ),
+  }),
+]);
+export type RuleSetting = z.infer<typeof ruleSettingSchema>;
+
+export const ruleSettingsSchema = z.record(ruleId, ruleSettingSchema);
+
+const waiverSchema = z.strictObject({
+  id: z.string().min(1),
+  rules: z.array(z.string().regex(/^(\*|[A-Z]+-\*|[A-Z]+-\d{3})$/, 'a rule id, "TD-*" or "*"')).min(1),
+  match: z
+    .strictObject({
+      clusters: z.array(z.string()).optional(),
+      services: z.array(z.string()).optional(),
+      families: z.array(z.string()).optional(),
+      images: z.array(z.string()).optional(),
+    })
+    .default({}),
+  reason: z.string().min(20, 'say why in at least 20 characters'),
+  owner: z.string().min(1),
+  expires: z.iso.date().or(z.iso.datetime()).describe('Required: a waiver always ends'),
+});
+export type Waiver = z.infer<typeof waiverSchema>;
+
+export const guardrailsSchema = z
+  .strictObject({
+    profile: z.enum(['baseline', 'restricted']).default('baseline'),
+    requiredTagKeys: z.array(z.string().min(1)).default([]),
+    allowedRegistries: z
+      .array(z.string().min(1))
+      .default(['ecr', 'public.ecr.aws'])
+      .describe('Hosts, optionally with a path prefix; "ecr" is any private ECR registry'),
+    allowedCapabilities: z.array(z.string().min(1)).default(['NET_BIND_SERVICE']),
+    secretEnvNames: z
+      .array(z.string().min(1))
+      .default([])
+      .describe('Extra environment names that hold secrets'),
+    allowedSecretAccounts: z.array(z.string().regex(/^\d{12}$/)).default([]),
+    fargatePlatformVersions: z
+      .record(z.string(), z.string())
+      .default({ LINUX: '1.4.0', WINDOWS_SERVER: '1.0.0' }),
+    rules: ruleSettingsSchema.default({}),
+    environments: z
+      .record(
+        z.string(),
+        z.strictObject({
+          clusters: z.array(z.string().min(1)).min(1).describe('Cluster name globs'),
+          production: z.boolean().default(false),
+          rules: ruleSettingsSchema.default({}),
+        }),
+      )
+      .default({}),
+    waivers: z.array(waiverSchema).default([]),
+    ignoreRoles: z.array(z.string()).default([]).describe('Role ARN globs whose ECS changes are not audited'),
+  })
+  .superRefine((guardrails, context) => {
+    const seen = new Set<string>();
+    guardrails.waivers.forEach((waiver, index) => {
+      if (seen.has(waiver.id))
+        context.addIssue({
+          code: 'custom',
+          path: ['waivers', index, 'id'],
+          message: `duplicate waiver id ${waiver.id}`,
+        });
+      seen.add(waiver.id);
+    });
+  });
+export type GuardrailsConfig = z.infer<typeof guardrailsSchema>;
+
+export const defaultGuardrails = (): GuardrailsConfig => guardrailsSchema.parse({});
+
+export interface PolicyScope {
+  cluster?: string;
+  /** The pipeline's own rule overrides. */
+  pipelineRules?: Record<string, RuleSetting>;
+  point: EnforcementPoint;
+}
+
+export interface ResolvedRule {
+  mode: Mode;
+  onError: 'fail' | 'ignore';
+  remediate?: 'deregister' | 'rollback';
+}
+
+const clusterName = (cluster: string): string => cluster.slice(cluster.lastIndexOf('/') + 1);
+
+export const environmentOf = (guardrails: GuardrailsConfig, cluster: string | undefined) => {
+  if (!cluster) return undefined;
+  const name = clusterName(cluster);
+  return Object.entries(guardrails.environments).find(([, env]) =>
+    picomatch.isMatch(name, env.clusters),
+  )?.[1];
+};
+
+export const settingsOf = (guardrails: GuardrailsConfig): GuardrailSettings => ({
+  profile: guardrails.profile,
+  requiredTagKeys: guardrails.requiredTagKeys,
+  allowedRegistries: guardrails.allowedRegistries,
+  allowedCapabilities: guardrails.allowedCapabilities,
+  secretEnvNames: guardrails.secretEnvNames,
+  allowedSecretAccounts: guardrails.allowedSecretAccounts,
+  fargatePlatformVersions: guardrails.fargatePlatformVersions,
+});
+
+/** Defaults, then the global rules, then the environment's, then the pipeline's; a point's mode wins. */
+export const resolveRule = (
+  guardrails: GuardrailsConfig,
+  id: string,
+  defaultMode: Mode,
+  scope: PolicyScope,
+): ResolvedRule => {
+  const environment = environmentOf(guardrails, scope.cluster);
+  const layers = [guardrails.rules[id], environment?.rules[id], scope.pipelineRules?.[id]];
+  let mode = defaultMode;
+  let onError: 'fail' | 'ignore' = environment?.production ? 'fail' : 'ignore';
+  let remediate: ResolvedRule['remediate'];
+  for (const layer of layers) {
+    if (layer === undefined) continue;
+    if (typeof layer === 'string') {
+      mode = layer;
+      continue;
+    }
+    mode = layer.points?.[scope.point] ?? layer.mode ?? mode;
+    onError = layer.onError ?? onError;
+    remediate = layer.remediate ?? remediate;
+  }
+  return { mode, onError, ...(remediate ? { remediate } : {}) };
+};
+
+export interface WaiverSubject {
+  cluster?: string;
+  service?: string;
+  family?: string;
+  images: string[];
+}
+
+const matches = (value: string | undefined, globs: string[] | undefined): boolean =>
+  globs === undefined || (value !== undefined && picomatch.isMatch(value, globs));
+
+const coversRule = (waiver: Waiver, rule: string, critical: boolean): boolean =>
+  waiver.rules.some((entry) => {
+    if (entry === rule) return true;
+    // A wildcard never waives a critical finding: that needs the rule named.
+    if (critical) return false;
+    return entry === '*' || (entry.endsWith('-*') && rule.startsWith(entry.slice(0, -1)));
+  });
+
+export interface WaiverMatch {
+  waiver?: Waiver;
+  expired: Waiver[];
+}
+
+/** The live waiver for this finding, and any expired ones that would have matched (they are reported). */
+export const findWaiver = (
+  waivers: readonly Waiver[],
+  rule: string,
+  critical: boolean,
+  subject: WaiverSubject,
+  now: Date,
+): WaiverMatch => {
+  const applicable = waivers.filter(
+    (waiver) =>
+      coversRule(waiver, rule, critical) &&
+      matches(subject.cluster && clusterName(subject.cluster), waiver.match.clusters) &&
+      matches(subject.service, waiver.match.services) &&
+      matches(subject.family, waiver.match.families) &&
+      (waiver.match.images === undefined ||
+        (subject.images.length > 0 &&
+          subject.images.every((image) => picomatch.isMatch(image, waiver.match.images ?? [])))),
+  );
+  const expiry = (waiver: Waiver) =>
+    new Date(waiver.expires.length === 10 ? `${waiver.expires}T23:59:59Z` : waiver.expires);
+  const live = applicable.find((waiver) => expiry(waiver) > now);
+  return { ...(live ? { waiver: live } : {}), expired: applicable.filter((waiver) => expiry(waiver) <= now) };
+};
