@@ -30,3 +30,10 @@ export const loadSynthConfig = (node: Node): SynthConfig => {
   writeFileSync(jsonFile, `${JSON.stringify(config, null, 2)}\n`);
   return { config, source, jsonFile };
 };
+
+/** Bundling hooks that copy the validated config beside the bundle, where functions read it (LAMBDA_TASK_ROOT). */
+export const copyConfigInto = (jsonFile: string) => ({
+  beforeBundling: () => [],
+  beforeInstall: () => [],
+  afterBundling: (_input: string, output: string) => [`cp "${jsonFile}" "${output}/${bundledConfigName}"`],
+});

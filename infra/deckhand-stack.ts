@@ -2,6 +2,7 @@ import { Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { DeadLetterQueue } from './constructs/dead-letter-queue.ts';
 import { DeployOnPush } from './constructs/deploy-on-push.ts';
+import { GuardrailAudit } from './constructs/guardrail-audit.ts';
 import { StateTable } from './constructs/state-table.ts';
 import { loadSynthConfig } from './deckhand-config.ts';
 
@@ -13,6 +14,7 @@ export class DeckhandStack extends Stack {
   readonly state: StateTable;
   readonly deadLetters: DeadLetterQueue;
   readonly deployOnPush: DeployOnPush;
+  readonly guardrailAudit: GuardrailAudit;
 
   constructor(scope: Construct, id: string, props: DeckhandStackProps) {
     super(scope, id, props);
@@ -24,6 +26,14 @@ export class DeckhandStack extends Stack {
       config,
       table: this.state.table,
       deadLetterQueue: this.deadLetters.queue,
+    });
+    this.guardrailAudit = new GuardrailAudit(this, 'GuardrailAudit', {
+      config,
+      table: this.state.table,
+      deadLetterQueue: this.deadLetters.queue,
+      selfRoleArns: [this.deployOnPush.handler.function, this.deployOnPush.scanHandler.function].map(
+        (fn) => fn.role?.roleArn ?? '',
+      ),
     });
   }
 }

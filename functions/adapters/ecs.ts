@@ -2,6 +2,7 @@
 import {
   DescribeServicesCommand,
   type DescribeServicesCommandOutput,
+  DeregisterTaskDefinitionCommand,
   DescribeTaskDefinitionCommand,
   type ECSClient,
   RegisterTaskDefinitionCommand,
@@ -20,6 +21,7 @@ export const ecsThrottles = {
   updateService: [50, 5],
   describeServices: [100, 20],
   describeTaskDefinition: [50, 20],
+  deregisterTaskDefinition: [20, 1],
 } as const;
 
 const describeServicesBatch = 10;
@@ -92,6 +94,26 @@ export const createEcsAdapter = (client: ECSClient): EcsPort => {
               ...(deployment.rolloutState ? { rolloutState: deployment.rolloutState } : {}),
               ...(deployment.createdAt ? { createdAt: deployment.createdAt } : {}),
             })),
+            shape: {
+              serviceName: service.serviceName,
+              ...(service.serviceArn ? { serviceArn: service.serviceArn } : {}),
+              ...(service.clusterArn ? { clusterArn: service.clusterArn } : {}),
+              ...(service.launchType ? { launchType: service.launchType } : {}),
+              ...(service.platformVersion ? { platformVersion: service.platformVersion } : {}),
+              ...(service.platformFamily ? { platformFamily: service.platformFamily } : {}),
+              capacityProviderStrategy: service.capacityProviderStrategy ?? [],
+              ...(service.networkConfiguration ? { networkConfiguration: service.networkConfiguration } : {}),
+              enableExecuteCommand: service.enableExecuteCommand ?? false,
+              ...(service.deploymentController ? { deploymentController: service.deploymentController } : {}),
+              ...(service.deploymentConfiguration
+                ? { deploymentConfiguration: service.deploymentConfiguration }
+                : {}),
+              taskSets: (service.taskSets ?? []).map((set) => ({
+                ...(set.id ? { id: set.id } : {}),
+                ...(set.networkConfiguration ? { networkConfiguration: set.networkConfiguration } : {}),
+              })),
+              tags: service.tags ?? [],
+            },
           });
         }
       }
@@ -121,6 +143,12 @@ export const createEcsAdapter = (client: ECSClient): EcsPort => {
       );
       const primary = answer.service?.deployments?.find((deployment) => deployment.status === 'PRIMARY');
       return primary?.id ? { deploymentId: primary.id } : {};
+    },
+
+    async deregisterTaskDefinition(taskDefinition) {
+      await call('deregisterTaskDefinition', taskDefinition, () =>
+        client.send(new DeregisterTaskDefinitionCommand({ taskDefinition })),
+      );
     },
   };
 };

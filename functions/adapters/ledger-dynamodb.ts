@@ -4,6 +4,9 @@
  *   pk `svc#<cluster>/<service>`  sk `rollout#<digest>`  one rollout per (service, digest)
  *   pk `svc#<cluster>/<service>`  sk `lock`              short lease serialising head check + UpdateService
  *   pk `reg#<family:rev>#<digest>#<containers>` sk `reg` the revision registered for that rewrite
+ *   pk `scan#<digest>`             sk `scan`             IMG-003: the digest's latest scan counts
+ *   pk `scan#<digest>`             sk `pending#<event>`  a push waiting for that scan
+ *   pk `audit#<resource ARN>`      sk `<time>#<event>`   guardrail findings on a change made outside Deckhand
  * Items that only matter for a while carry `ttl` (epoch seconds).
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
@@ -12,9 +15,11 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
+  QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { TransientError } from '#core/errors.ts';
+import type { ScanRecord } from '#core/guardrails/scan-gate.ts';
 import type { ClaimResult, Clock, LedgerPort, RolloutRecord, ServiceHead } from '#core/ports.ts';
 import { isTransientAwsError } from './aws-clients.ts';
 
@@ -108,12 +113,14 @@ export const createDynamoDbLedger = (
               ttl: epochSeconds(now) + rolloutRetentionDays * day,
             },
             ConditionExpression:
-              'attribute_not_exists(pk) OR #status IN (:superseded, :failed) OR ' +
+              'attribute_not_exists(pk) OR #status IN (:superseded, :failed, :blocked, :pending) OR ' +
               '(eventId = :eventId AND #status IN (:claimed, :registered) AND leaseUntil < :now)',
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: {
               ':superseded': 'superseded',
               ':failed': 'failed',
+              ':blocked': 'blocked',
+              ':pending': 'pending',
               ':claimed': 'claimed',
               ':registered': 'registered',
               ':eventId': record.eventId,
@@ -229,5 +236,88 @@ export const createDynamoDbLedger = (
       // Someone took over an expired lease: theirs now, nothing to release.
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
+  },
+
+  async getScan(digest) {
+    const { Item } = await wrap('GetItem scan', () =>
+      documents.send(
+        new GetCommand({ TableName: table, Key: { pk: `scan#${digest}`, sk: 'scan' }, ConsistentRead: true }),
+      ),
+    );
+    return strip<ScanRecord>(Item);
+  },
+
+  async putScan(scan) {
+    await wrap('PutItem scan', () =>
+      documents.send(
+        new PutCommand({
+          TableName: table,
+          Item: {
+            pk: `scan#${scan.digest}`,
+            sk: 'scan',
+            ...scan,
+            ttl: epochSeconds(clock.now()) + rolloutRetentionDays * day,
+          },
+        }),
+      ),
+    );
+  },
+
+  async addPendingDeploy(digest, eventId, event) {
+    await wrap('PutItem pending', () =>
+      documents.send(
+        new PutCommand({
+          TableName: table,
+          Item: {
+            pk: `scan#${digest}`,
+            sk: `pending#${eventId}`,
+            eventId,
+            event: JSON.stringify(event),
+            ttl: epochSeconds(clock.now()) + 30 * day,
+          },
+        }),
+      ),
+    );
+  },
+
+  async listPendingDeploys(digest) {
+    const { Items = [] } = await wrap('Query pending', () =>
+      documents.send(
+        new QueryCommand({
+          TableName: table,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :pending)',
+          ExpressionAttributeValues: { ':pk': `scan#${digest}`, ':pending': 'pending#' },
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    return Items.map((item) => ({
+      eventId: String(item.eventId),
+      event: JSON.parse(String(item.event)) as unknown,
+    }));
+  },
+
+  async removePendingDeploy(digest, eventId) {
+    await wrap('DeleteItem pending', () =>
+      documents.send(
+        new DeleteCommand({ TableName: table, Key: { pk: `scan#${digest}`, sk: `pending#${eventId}` } }),
+      ),
+    );
+  },
+
+  async recordAudit(audit) {
+    await wrap('PutItem audit', () =>
+      documents.send(
+        new PutCommand({
+          TableName: table,
+          Item: {
+            pk: `audit#${audit.resource}`,
+            sk: `${audit.at}#${audit.eventId}`,
+            ...audit,
+            ttl: epochSeconds(clock.now()) + rolloutRetentionDays * day,
+          },
+        }),
+      ),
+    );
   },
 });

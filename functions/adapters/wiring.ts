@@ -1,5 +1,6 @@
 /** The real adapters, wired once: handlers call this at module scope, the CLI per run. */
 import { systemClock } from '#core/ports.ts';
+import type { AuditDeps } from '#core/use-cases/audit-ecs-change.ts';
 import type { DeployDeps } from '#core/use-cases/deploy-image.ts';
 import { createDocumentClient, createEcsClient, stateTableName } from './aws-clients.ts';
 import { loadConfigFile } from './config-file.ts';
@@ -13,3 +14,15 @@ export const wireDeployDeps = (options: { configPath?: string; dryRun?: boolean 
   clock: systemClock,
   dryRun: options.dryRun ?? false,
 });
+
+/** Deckhand's own role ARNs, set by the stack, whose ECS calls the audit ignores. */
+export const selfRoles = (): string[] =>
+  (process.env.DECKHAND_SELF_ROLES ?? '')
+    .split(',')
+    .map((arn) => arn.trim())
+    .filter(Boolean);
+
+export const wireAuditDeps = (options: { configPath?: string } = {}): AuditDeps => {
+  const { config, ecs, ledger, clock } = wireDeployDeps(options);
+  return { config, ecs, ledger, clock, selfRoles: selfRoles() };
+};

@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import { logger } from '#commons/powertools.ts';
 import { ConfigError } from '#core/errors.ts';
+import { check } from './check.ts';
 import { init } from './init.ts';
 import { InputError } from './read-json.ts';
 import { replay } from './replay.ts';
@@ -13,6 +14,9 @@ commands:
   init [--yes]                                   create the state table at AWS_ENDPOINT_URL (local use)
   replay <event.json>... [--config F] [--dry-run] [--json]
                                                  handle EventBridge events in-process, as the Lambdas do
+  check <file>... [--config F] [--format text|json|sarif]
+                                                 guardrails over task definitions, services, CloudFormation
+                                                 templates; exit 1 when a finding would block
 
 environment: AWS_ENDPOINT_URL, AWS_REGION, DECKHAND_CONFIG, DECKHAND_TABLE, POWERTOOLS_LOG_LEVEL`;
 
@@ -24,6 +28,7 @@ const parseOptions = (args: string[]) =>
       config: { type: 'string' },
       'dry-run': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
+      format: { type: 'string', default: 'text' },
       yes: { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false },
     },
@@ -57,6 +62,21 @@ export const main = async (argv: string[], write = (line: string) => console.log
           write,
         );
       case undefined:
+      case 'check': {
+        if (positionals.length === 0) throw new InputError('check needs at least one file');
+        const format = values.json ? 'json' : values.format;
+        if (format !== 'text' && format !== 'json' && format !== 'sarif')
+          throw new InputError(`--format must be text, json or sarif, not ${format}`);
+        return await check(
+          {
+            files: positionals,
+            format,
+            color: process.stdout.isTTY && !process.env.NO_COLOR,
+            ...(values.config ? { config: values.config } : {}),
+          },
+          write,
+        );
+      }
       default:
         console.error(usage);
         return command === undefined || command === 'help' || command === '--help' ? 0 : 2;

@@ -3,7 +3,7 @@
  * against the AWS endpoint from the standard SDK environment.
  * Exit: 0 every event handled (ignored and planned included), 2 rejected input, 1 a failure.
  */
-import { wireDeployDeps } from '#adapters/wiring.ts';
+import { selfRoles, wireDeployDeps } from '#adapters/wiring.ts';
 import { errorMessage } from '#core/errors.ts';
 import { eventIdOf } from '#core/events/parse-event.ts';
 import type { Outcome } from '#core/outcome.ts';
@@ -40,6 +40,7 @@ export const replay = async (options: ReplayOptions, write: (line: string) => vo
       });
       return deployDeps;
     },
+    audit: () => ({ ...deps.deploy(), selfRoles: selfRoles() }),
   };
   let status = 0;
   for (const file of options.files) {

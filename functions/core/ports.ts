@@ -1,4 +1,6 @@
 /** What the use cases need from the outside world. Adapters implement these; tests may too. */
+import type { Finding, ServiceShape } from './guardrails/types.ts';
+import type { ScanRecord } from './guardrails/scan-gate.ts';
 import type { RegisterInput, ResourceTag, TaskDefinition } from './task-definition.ts';
 
 export interface DeploymentSnapshot {
@@ -19,6 +21,8 @@ export interface ServiceSnapshot {
   desiredCount: number;
   tags: ResourceTag[];
   deployments: DeploymentSnapshot[];
+  /** The fields the service guardrails read (SVC-001 … SVC-006). */
+  shape: ServiceShape;
 }
 
 export interface DescribedTaskDefinition {
@@ -32,10 +36,19 @@ export interface EcsPort {
   describeTaskDefinition(taskDefinition: string): Promise<DescribedTaskDefinition>;
   registerTaskDefinition(input: RegisterInput): Promise<{ taskDefinitionArn: string }>;
   updateService(cluster: string, service: string, taskDefinition: string): Promise<{ deploymentId?: string }>;
+  deregisterTaskDefinition(taskDefinition: string): Promise<void>;
 }
 
 export type RolloutStatus =
-  'claimed' | 'registered' | 'rolling' | 'succeeded' | 'failed' | 'rolled-back' | 'superseded' | 'blocked';
+  | 'claimed'
+  | 'registered'
+  | 'rolling'
+  | 'succeeded'
+  | 'failed'
+  | 'rolled-back'
+  | 'superseded'
+  | 'blocked'
+  | 'pending';
 
 export interface RolloutRecord {
   serviceKey: string;
@@ -51,6 +64,8 @@ export interface RolloutRecord {
   toTaskDefinition?: string;
   deploymentId?: string;
   reason?: string;
+  /** Guardrail findings worth telling (fail, warn, error, pending) judged before the deploy. */
+  findings?: Finding[];
   /** While `claimed` or `registered`, the claiming delivery owns the rollout until then. */
   leaseUntil?: string;
   createdAt: string;
@@ -93,6 +108,25 @@ export interface LedgerPort {
   /** A lease on the service: the head check and UpdateService run under it so newest wins. */
   acquireLock(serviceKey: string, owner: string, leaseMs: number): Promise<boolean>;
   releaseLock(serviceKey: string, owner: string): Promise<void>;
+  /** IMG-003: the latest scan result recorded for a digest. */
+  getScan(digest: string): Promise<ScanRecord | undefined>;
+  putScan(scan: ScanRecord): Promise<void>;
+  /** Push events waiting for their digest's scan; the scan event resumes them. */
+  addPendingDeploy(digest: string, eventId: string, event: unknown): Promise<void>;
+  listPendingDeploys(digest: string): Promise<{ eventId: string; event: unknown }[]>;
+  removePendingDeploy(digest: string, eventId: string): Promise<void>;
+  recordAudit(audit: AuditRecord): Promise<void>;
+}
+
+/** A guardrail evaluation of a change someone made to ECS outside Deckhand. */
+export interface AuditRecord {
+  resource: string;
+  eventId: string;
+  eventName: string;
+  caller: string;
+  at: string;
+  findings: Finding[];
+  remediation?: string;
 }
 
 export interface Clock {

@@ -3,7 +3,8 @@ import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { bundledConfigName, type SynthConfig } from '../deckhand-config.ts';
+import { bundledConfigName, copyConfigInto, type SynthConfig } from '../deckhand-config.ts';
+import type { DeckhandFunction } from './deckhand-function.ts';
 import { EventFunction } from './event-function.ts';
 
 export interface DeployOnPushProps {
@@ -20,6 +21,7 @@ const nameOf = (nameOrArn: string): string => nameOrArn.slice(nameOrArn.lastInde
  */
 export class DeployOnPush extends Construct {
   readonly handler: EventFunction;
+  readonly scanHandler: EventFunction;
 
   constructor(scope: Construct, id: string, props: DeployOnPushProps) {
     super(scope, id);
@@ -44,80 +46,89 @@ export class DeployOnPush extends Construct {
         },
       },
     });
-    const fn = this.handler.function;
-    table.grant(fn, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');
-
-    const stack = Stack.of(this);
-    const services = [
-      ...new Set(
-        config.config.pipelines.flatMap((pipeline) =>
-          pipeline.targets.map((target) => `${nameOf(target.cluster)}/${target.service}`),
-        ),
-      ),
-    ].sort();
-    if (services.length > 0) {
-      fn.addToRolePolicy(
-        new PolicyStatement({
-          actions: ['ecs:DescribeServices', 'ecs:UpdateService'],
-          resources: services.map((resourceName) =>
-            stack.formatArn({
-              service: 'ecs',
-              resource: 'service',
-              resourceName,
-              arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
-            }),
-          ),
-        }),
-      );
-    }
-    fn.addToRolePolicy(
-      new PolicyStatement({
-        // Neither action supports resource-level permissions.
-        actions: ['ecs:DescribeTaskDefinition', 'ecs:RegisterTaskDefinition'],
-        resources: ['*'],
-      }),
-    );
-    fn.addToRolePolicy(
-      new PolicyStatement({
-        // Tags are copied onto the new revision, which needs TagResource at creation only.
-        actions: ['ecs:TagResource'],
-        resources: [Arn.format({ service: 'ecs', resource: 'task-definition', resourceName: '*' }, stack)],
-        conditions: { StringEquals: { 'ecs:CreateAction': 'RegisterTaskDefinition' } },
-      }),
-    );
-    fn.addToRolePolicy(
-      new PolicyStatement({
-        // The new revision keeps the task and execution roles of the old one, whatever they are.
-        actions: ['iam:PassRole'],
-        resources: [Arn.format({ service: 'iam', region: '', resource: 'role', resourceName: '*' }, stack)],
-        conditions: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
-      }),
-    );
-    const role = fn.role;
-    if (role) {
-      Validations.of(role).acknowledge(
-        {
-          id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
-          reason:
-            'ecs:DescribeTaskDefinition and ecs:RegisterTaskDefinition have no resource-level permissions.',
-        },
-        {
-          id: 'AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecs:<AWS::Region>:<AWS::AccountId>:task-definition/*]',
-          reason: 'TagResource only at registration (ecs:CreateAction), to copy tags onto the new revision.',
-        },
-        {
-          id: 'AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:role/*]',
-          reason:
-            'PassRole only to ecs-tasks, for the task and execution roles the current revision already names.',
-        },
-      );
-    }
+    this.scanHandler = new EventFunction(this, 'ImageScan', {
+      handlerName: 'image-scan',
+      deadLetterQueue,
+      description: 'Deckhand: record image scan results (IMG-003) and resume the pushes waiting on them',
+      environment: { DECKHAND_TABLE: table.tableName, DECKHAND_CONFIG: bundledConfigName },
+      bundling: { commandHooks: copyConfigInto(config.jsonFile) },
+      patterns: {
+        EcrScanned: { source: ['aws.ecr'], detailType: ['ECR Image Scan'] },
+        InspectorScanned: { source: ['aws.inspector2'], detailType: ['Inspector2 Scan'] },
+      },
+    });
+    // The scan handler resumes parked pushes, so it deploys exactly as image-push does.
+    for (const fn of [this.handler.function, this.scanHandler.function]) grantDeploy(fn, config, table);
   }
 }
 
-/** Copies the validated config beside the bundle, where the function reads it (LAMBDA_TASK_ROOT). */
-const copyConfigInto = (jsonFile: string) => ({
-  beforeBundling: () => [],
-  beforeInstall: () => [],
-  afterBundling: (_input: string, output: string) => [`cp "${jsonFile}" "${output}/${bundledConfigName}"`],
-});
+/** What a function that deploys needs: the configured services, task-definition registration, the table. */
+const grantDeploy = (fn: DeckhandFunction, config: SynthConfig, table: ITableV2): void => {
+  const stack = Stack.of(fn);
+  table.grant(fn, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');
+
+  const services = [
+    ...new Set(
+      config.config.pipelines.flatMap((pipeline) =>
+        pipeline.targets.map((target) => `${nameOf(target.cluster)}/${target.service}`),
+      ),
+    ),
+  ].sort();
+  if (services.length > 0) {
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['ecs:DescribeServices', 'ecs:UpdateService'],
+        resources: services.map((resourceName) =>
+          stack.formatArn({
+            service: 'ecs',
+            resource: 'service',
+            resourceName,
+            arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+          }),
+        ),
+      }),
+    );
+  }
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      // Neither action supports resource-level permissions.
+      actions: ['ecs:DescribeTaskDefinition', 'ecs:RegisterTaskDefinition'],
+      resources: ['*'],
+    }),
+  );
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      // Tags are copied onto the new revision, which needs TagResource at creation only.
+      actions: ['ecs:TagResource'],
+      resources: [Arn.format({ service: 'ecs', resource: 'task-definition', resourceName: '*' }, stack)],
+      conditions: { StringEquals: { 'ecs:CreateAction': 'RegisterTaskDefinition' } },
+    }),
+  );
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      // The new revision keeps the task and execution roles of the old one, whatever they are.
+      actions: ['iam:PassRole'],
+      resources: [Arn.format({ service: 'iam', region: '', resource: 'role', resourceName: '*' }, stack)],
+      conditions: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+    }),
+  );
+  const role = fn.role;
+  if (role) {
+    Validations.of(role).acknowledge(
+      {
+        id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'ecs:DescribeTaskDefinition and ecs:RegisterTaskDefinition have no resource-level permissions.',
+      },
+      {
+        id: 'AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecs:<AWS::Region>:<AWS::AccountId>:task-definition/*]',
+        reason: 'TagResource only at registration (ecs:CreateAction), to copy tags onto the new revision.',
+      },
+      {
+        id: 'AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:role/*]',
+        reason:
+          'PassRole only to ecs-tasks, for the task and execution roles the current revision already names.',
+      },
+    );
+  }
+};

@@ -2,12 +2,16 @@
  * An in-memory LedgerPort with the DynamoDB ledger's conditional semantics, for unit tests of the use cases'
  * fault paths. The DynamoDB ledger itself is tested against moto.
  */
-import type { ClaimResult, Clock, LedgerPort, RolloutRecord, ServiceHead } from '#core/ports.ts';
+import type { ScanRecord } from '#core/guardrails/scan-gate.ts';
+import type { AuditRecord, ClaimResult, Clock, LedgerPort, RolloutRecord, ServiceHead } from '#core/ports.ts';
 
 export class MemoryLedger implements LedgerPort {
   readonly heads = new Map<string, ServiceHead>();
   readonly rollouts = new Map<string, RolloutRecord>();
   readonly registrations = new Map<string, string>();
+  readonly scans = new Map<string, ScanRecord>();
+  readonly audits: AuditRecord[] = [];
+  readonly pending = new Map<string, Map<string, unknown>>();
   private readonly locks = new Map<string, { owner: string; expiresAt: number }>();
   private readonly clock: Clock;
 
@@ -39,6 +43,8 @@ export class MemoryLedger implements LedgerPort {
       !existing ||
       existing.status === 'superseded' ||
       existing.status === 'failed' ||
+      existing.status === 'blocked' ||
+      existing.status === 'pending' ||
       (existing.eventId === record.eventId && live && (existing.leaseUntil ?? '') < now);
     if (free) {
       this.rollouts.set(key, structuredClone(record));
@@ -74,6 +80,41 @@ export class MemoryLedger implements LedgerPort {
     if (lock && lock.owner !== owner && lock.expiresAt > now) return Promise.resolve(false);
     this.locks.set(serviceKey, { owner, expiresAt: now + leaseMs });
     return Promise.resolve(true);
+  }
+
+  getScan(digest: string) {
+    return Promise.resolve(structuredClone(this.scans.get(digest)));
+  }
+
+  putScan(scan: ScanRecord) {
+    this.scans.set(scan.digest, structuredClone(scan));
+    return Promise.resolve();
+  }
+
+  addPendingDeploy(digest: string, eventId: string, event: unknown) {
+    const waiting = this.pending.get(digest) ?? new Map<string, unknown>();
+    waiting.set(eventId, structuredClone(event));
+    this.pending.set(digest, waiting);
+    return Promise.resolve();
+  }
+
+  listPendingDeploys(digest: string) {
+    return Promise.resolve(
+      [...(this.pending.get(digest) ?? new Map<string, unknown>())].map(([eventId, event]) => ({
+        eventId,
+        event,
+      })),
+    );
+  }
+
+  removePendingDeploy(digest: string, eventId: string) {
+    this.pending.get(digest)?.delete(eventId);
+    return Promise.resolve();
+  }
+
+  recordAudit(audit: AuditRecord) {
+    this.audits.push(structuredClone(audit));
+    return Promise.resolve();
   }
 
   releaseLock(serviceKey: string, owner: string) {

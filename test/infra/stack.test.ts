@@ -148,6 +148,30 @@ describe.each([false, true])('Deckhand stack (production: %s)', (production) => 
     expect(routed).toEqual([true, false, false, false]);
   });
 
+  it('routes scans and ECS CloudTrail calls to their functions, and tells the audit which roles are Deckhand', async () => {
+    const rules = Object.values(resourcesOf(template, 'AWS::Events::Rule')).map(
+      (r) => r.Properties.EventPattern,
+    );
+    const scanPatterns = rules.filter((p) => /Image Scan|Inspector2 Scan/.test(JSON.stringify(p)));
+    const auditPattern = rules.find((p) => JSON.stringify(p).includes('AWS API Call via CloudTrail'));
+    const scanEvents = [loadEvent('aws.ecr/image-scan-complete'), loadEvent('aws.inspector2/scan-complete')];
+    const routedScans = await Promise.all(scanPatterns.map((p) => routedBy(p, scanEvents)));
+    expect(routedScans.map((r) => r.some(Boolean))).toEqual([true, true]);
+    expect(
+      await routedBy(auditPattern, [
+        loadEvent('aws.ecs/cloudtrail-register-task-definition'),
+        loadEvent('aws.ecs/cloudtrail-update-service'),
+        loadEvent('aws.ecr/image-action-push-success'),
+      ]),
+    ).toEqual([true, true, false]);
+    const audit = onlyResource(template, 'AWS::Lambda::Function', (props) =>
+      String(props.Description).includes('changed outside Deckhand'),
+    );
+    const selfRoles = (audit.Environment as { Variables: Record<string, unknown> }).Variables
+      .DECKHAND_SELF_ROLES;
+    expect(selfRoles).toEqual({ 'Fn::Join': [',', [expect.anything(), expect.anything()]] });
+  });
+
   it('passes cdk-nag AwsSolutions, every acknowledgement carrying a reason', () => {
     const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8')) as {
       pluginReports: {

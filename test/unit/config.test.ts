@@ -98,3 +98,13 @@ describe('configuration', () => {
     expect(config.pipelines.length).toBeGreaterThan(0);
   });
 });
+
+describe('the README', () => {
+  it('documents every guardrail rule as the catalogue defines it', async () => {
+    const { rulesTableMarkdown } = await import('#core/guardrails/rules-table.ts');
+    const readme = readFileSync('README.md', 'utf8');
+    expect(readme, 'run `npm run rules-table` to regenerate').toContain(
+      `<!-- rules:start -->\n${rulesTableMarkdown()}\n<!-- rules:end -->`,
+    );
+  });
+});

@@ -28,6 +28,8 @@ export interface GuardrailReport {
 export interface EvaluationScope extends PolicyScope {
   subject: WaiverSubject;
   now: Date;
+  /** The image of a container by name, for waivers that match images. */
+  imageOf?: (container: string) => string | undefined;
 }
 
 export const isBlocking = (finding: Finding, onError: 'fail' | 'ignore' = 'fail'): boolean =>
@@ -72,7 +74,10 @@ const judge = (
       report.findings.push({ ...base, status: 'pass' });
       continue;
     }
-    const match = findWaiver(guardrails.waivers, rule.id, severity === 'critical', scope.subject, scope.now);
+    // A container's finding is waived by that container's image, not by its siblings'.
+    const image = check.container !== undefined ? scope.imageOf?.(check.container) : undefined;
+    const subject = image !== undefined ? { ...scope.subject, images: [image] } : scope.subject;
+    const match = findWaiver(guardrails.waivers, rule.id, severity === 'critical', subject, scope.now);
     for (const expired of match.expired) {
       if (!report.expiredWaivers.includes(expired.id)) report.expiredWaivers.push(expired.id);
     }
@@ -116,6 +121,13 @@ export const evaluateTaskDefinition = async (
 ): Promise<GuardrailReport> => {
   const report = emptyReport();
   const context = contextFor(guardrails, scope);
+  const images = new Map(
+    (taskDefinition.containerDefinitions ?? []).map((c, index) => [
+      c.name ?? `#${index}`,
+      typeof c.image === 'string' ? c.image : '',
+    ]),
+  );
+  const withImages: EvaluationScope = { ...scope, imageOf: (container) => images.get(container) };
   let secrets: Awaited<ReturnType<typeof scanForSecrets>> | Error;
   try {
     secrets = await scanForSecrets(taskDefinition);
@@ -134,7 +146,7 @@ export const evaluateTaskDefinition = async (
         );
       },
       guardrails,
-      scope,
+      withImages,
       report,
     );
   }

@@ -24,7 +24,7 @@ type Container = ContainerDefinition & {
   healthCheck?: { command?: string[] };
 };
 
-const containersOf = (td: TaskDefinitionShape): Container[] => (td.containerDefinitions ?? []);
+const containersOf = (td: TaskDefinitionShape): Container[] => td.containerDefinitions ?? [];
 const nameOf = (container: Container, index: number): string => container.name ?? `#${index}`;
 
 /** One check per container, so every container is reported, never just the first. */

@@ -8,6 +8,9 @@
  *  3. Skip targets already running the digest, or whose head is a newer image (newest wins).
  *  4. Read each current task definition with its tags, and rewrite it: only the targeted containers' images
  *     change, to `<repository-uri>@<digest>`.
+ *  4a. Judge the would-be revision against the guardrails (pre-deploy point) and, where the pipeline has a
+ *     scan gate, the digest's scan (IMG-003). A `block` failure stops that target (`blocked`, recorded with
+ *     its findings); a scan not yet complete parks it (`pending`) until the scan event resumes the push.
  *  5. Claim (service, digest) in the ledger, so a duplicate delivery does nothing.
  *  6. Register once per (current revision, containers) group, reusing a registration an earlier attempt made.
  *  7. Under a per-service lock, re-check newest-wins, UpdateService, and advance the head.
@@ -30,10 +33,14 @@ import { type EcrImagePush, ecrImageActionSchema, ecrImagePushSchema } from '../
 import { parseEvent } from '../events/parse-event.ts';
 import { pinnedImage, repositoryUri } from '../image-ref.ts';
 import { type Outcome, rejected } from '../outcome.ts';
+import { addFinding, evaluateTaskDefinition, notable } from '../guardrails/engine.ts';
+import { evaluateScanGate, type ScanRecord } from '../guardrails/scan-gate.ts';
+import type { Finding } from '../guardrails/types.ts';
 import type { Clock, EcsPort, LedgerPort, RolloutRecord, ServiceHead, ServiceSnapshot } from '../ports.ts';
 import { familyRevision, type Rewrite, rewriteTaskDefinition } from '../task-definition.ts';
 
-export type ActionStatus = 'deployed' | 'planned' | 'unchanged' | 'superseded' | 'failed';
+export type ActionStatus =
+  'deployed' | 'planned' | 'unchanged' | 'superseded' | 'blocked' | 'pending' | 'failed';
 
 export interface DeployAction {
   pipeline: string;
@@ -45,6 +52,10 @@ export interface DeployAction {
   status: ActionStatus;
   reason?: string;
   deploymentId?: string;
+  /** Guardrail findings worth telling: failures, warnings, errors, a pending scan. */
+  findings?: Finding[];
+  /** Waivers that would have applied but expired. */
+  expiredWaivers?: string[];
 }
 
 export type DeployOutcome = Outcome<DeployAction>;
@@ -71,6 +82,7 @@ interface PlannedTarget extends Target {
   snapshot: ServiceSnapshot;
   rewrite: Rewrite;
   head: ServiceHead | undefined;
+  findings: Finding[];
 }
 
 const lockLeaseMs = 60_000;
@@ -105,6 +117,12 @@ const overall = (actions: DeployAction[], dryRun: boolean): Pick<DeployOutcome, 
       outcome: 'failed',
       reason: failed.map((a) => `${a.cluster}/${a.service}: ${a.reason}`).join('; '),
     };
+  }
+  for (const kind of ['blocked', 'pending'] as const) {
+    const held = actions.filter((action) => action.status === kind);
+    if (held.length > 0) {
+      return { outcome: kind, reason: held.map((a) => `${a.cluster}/${a.service}: ${a.reason}`).join('; ') };
+    }
   }
   if (actions.some((action) => action.status === 'deployed')) return { outcome: 'deployed' };
   if (dryRun && actions.some((action) => action.status === 'planned')) return { outcome: 'planned' };
@@ -157,6 +175,12 @@ export const deployImage = async (event: EcrImagePush, deps: DeployDeps): Promis
     ...extra,
   });
 
+  // Step 4a needs the digest's scan once, for pipelines with a gate.
+  const scan: ScanRecord | undefined = matched.some((m) => m.pipeline.scanGate)
+    ? await ledger.getScan(digest)
+    : undefined;
+  const waitedMinutes = (clock.now().getTime() - Date.parse(pushedAt)) / 60_000;
+
   // Step 2: services, batched per cluster.
   const snapshots = new Map<string, ServiceSnapshot>();
   const byCluster = Map.groupBy(targets, (target) => target.cluster);
@@ -168,6 +192,7 @@ export const deployImage = async (event: EcrImagePush, deps: DeployDeps): Promis
   // Steps 3-4: decide per target.
   const actions: DeployAction[] = [];
   const planned: PlannedTarget[] = [];
+  const held: { target: Target; status: 'blocked' | 'pending'; findings: Finding[] }[] = [];
   const describeCache = new Map<string, ReturnType<EcsPort['describeTaskDefinition']>>();
   await mapWithConcurrency(targets, concurrency, async (target) => {
     const snapshot = snapshots.get(target.serviceKey);
@@ -213,7 +238,52 @@ export const deployImage = async (event: EcrImagePush, deps: DeployDeps): Promis
         );
         return;
       }
-      planned.push({ ...target, snapshot, rewrite, head });
+      // Step 4a: guardrails on the revision as it would be registered.
+      const report = await evaluateTaskDefinition(
+        { ...rewrite.input, taskDefinitionArn: snapshot.taskDefinition },
+        current.tags,
+        config.guardrails,
+        {
+          point: 'pre-deploy',
+          cluster: target.cluster,
+          ...(target.pipeline.pipeline.guardrails
+            ? { pipelineRules: target.pipeline.pipeline.guardrails }
+            : {}),
+          subject: {
+            cluster: target.cluster,
+            service: target.service,
+            family: rewrite.input.family,
+            images: rewrite.input.containerDefinitions.map((c) => c.image ?? ''),
+          },
+          now: clock.now(),
+        },
+      );
+      const gate = target.pipeline.pipeline.scanGate;
+      if (gate) addFinding(report, evaluateScanGate(scan, gate, waitedMinutes >= gate.timeoutMinutes));
+      const findings = notable(report.findings);
+      const extra = {
+        from: snapshot.taskDefinition,
+        ...(findings.length > 0 ? { findings } : {}),
+        ...(report.expiredWaivers.length > 0 ? { expiredWaivers: report.expiredWaivers } : {}),
+      };
+      if (report.blocked) {
+        const failing = findings.filter((f) => f.status === 'fail' || f.status === 'error');
+        actions.push(
+          action(target, 'blocked', {
+            ...extra,
+            reason: `guardrails: ${failing.map((f) => `${f.rule}${f.container ? ` (${f.container})` : ''}: ${f.message}`).join('; ')}`,
+          }),
+        );
+        held.push({ target, status: 'blocked', findings });
+        return;
+      }
+      const pending = findings.find((f) => f.status === 'pending');
+      if (pending) {
+        actions.push(action(target, 'pending', { ...extra, reason: `IMG-003: ${pending.message}` }));
+        held.push({ target, status: 'pending', findings });
+        return;
+      }
+      planned.push({ ...target, snapshot, rewrite, head, findings });
     } catch (error) {
       if (!(error instanceof TargetError)) throw error;
       actions.push(action(target, 'failed', { from: snapshot.taskDefinition, reason: error.message }));
@@ -231,6 +301,27 @@ export const deployImage = async (event: EcrImagePush, deps: DeployDeps): Promis
     }
     return finish(event, actions, true);
   }
+
+  // Record what the guardrails held back; a pending push waits for its digest's scan event.
+  for (const { target, status, findings } of held) {
+    const now = clock.now().toISOString();
+    await ledger.claimRollout({
+      serviceKey: target.serviceKey,
+      cluster: target.cluster,
+      service: target.service,
+      digest,
+      tag,
+      pipeline: target.pipeline.pipeline.name,
+      eventId: event.id,
+      pushedAt,
+      status,
+      fromTaskDefinition: snapshots.get(target.serviceKey)?.taskDefinition ?? '',
+      findings,
+      createdAt: now,
+      updatedAt: now,
+    });
+  }
+  if (held.some((h) => h.status === 'pending')) await ledger.addPendingDeploy(digest, event.id, event);
 
   // Step 5: claim (service, digest); a lost claim means another delivery owns this deploy.
   const claimed: PlannedTarget[] = [];
@@ -339,7 +430,14 @@ const registerAndRoll = async (
     const to = registered.get(target.serviceKey) as string;
     return rollService(target, to, { event, digest, tag, pushedAt, deps });
   });
-  actions.push(...rolled.map((result) => action(result.target, result.status, result.extra)));
+  actions.push(
+    ...rolled.map((result) =>
+      action(result.target, result.status, {
+        ...result.extra,
+        ...(result.target.findings.length > 0 ? { findings: result.target.findings } : {}),
+      }),
+    ),
+  );
   return finish(event, actions, false);
 };
 

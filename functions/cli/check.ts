@@ -1,0 +1,149 @@
+/**
+ * `deckhand check <file>...`: the guardrails at the `ci` enforcement point, over task definitions, services
+ * and CloudFormation templates. Exit 1 when a finding would block, 0 otherwise, 2 for unreadable input.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { loadConfigFile, resolveConfigPath } from '#adapters/config-file.ts';
+import { type DeckhandConfig, parseConfig } from '#core/config.ts';
+import {
+  evaluateService,
+  evaluateTaskDefinition,
+  type GuardrailReport,
+  summarize,
+} from '#core/guardrails/engine.ts';
+import { subjectsOf, UnrecognisedInputError } from '#core/guardrails/inputs.ts';
+import { type FileFinding, toSarif } from '#core/guardrails/sarif.ts';
+import { InputError, readJsonFile } from './read-json.ts';
+
+export type CheckFormat = 'text' | 'json' | 'sarif';
+
+export interface CheckOptions {
+  files: string[];
+  config?: string;
+  format: CheckFormat;
+  color: boolean;
+  now?: Date;
+}
+
+const readInput = (file: string): unknown => {
+  if (!/\.ya?ml$/i.test(file)) return readJsonFile(file);
+  if (!existsSync(file)) throw new InputError(`${file}: cannot read: no such file`);
+  try {
+    return parseYaml(readFileSync(file, 'utf8'), { prettyErrors: true, logLevel: 'silent' });
+  } catch (error) {
+    throw new InputError(`${file}: invalid YAML: ${(error as Error).message}`, { cause: error });
+  }
+};
+
+/** An explicit config must load; without one, a config in the working directory, else the defaults. */
+const configFor = (explicit: string | undefined): DeckhandConfig => {
+  if (explicit || process.env.DECKHAND_CONFIG) return loadConfigFile(explicit);
+  try {
+    return loadConfigFile(resolveConfigPath());
+  } catch {
+    return parseConfig({}, '(defaults)');
+  }
+};
+
+export const check = async (options: CheckOptions, write: (line: string) => void): Promise<number> => {
+  const config = configFor(options.config);
+  const now = options.now ?? new Date();
+  const findings: FileFinding[] = [];
+  const expired = new Set<string>();
+  let blocked = false;
+  for (const file of options.files) {
+    let subjects;
+    try {
+      subjects = subjectsOf(readInput(file));
+    } catch (error) {
+      if (error instanceof UnrecognisedInputError)
+        throw new InputError(`${file}: ${error.message}`, { cause: error });
+      throw error;
+    }
+    for (const subject of subjects) {
+      let report: GuardrailReport;
+      if (subject.kind === 'task-definition') {
+        const images = (subject.taskDefinition.containerDefinitions ?? []).map((c) =>
+          typeof c.image === 'string' ? c.image : '',
+        );
+        report = await evaluateTaskDefinition(subject.taskDefinition, subject.tags, config.guardrails, {
+          point: 'ci',
+          subject: { family: subject.taskDefinition.family ?? '', images },
+          now,
+        });
+      } else {
+        const scope = subject.cluster ? { cluster: subject.cluster } : {};
+        report = evaluateService(subject.service, config.guardrails, {
+          point: 'ci',
+          ...scope,
+          subject: {
+            ...scope,
+            ...(subject.service.serviceName ? { service: subject.service.serviceName } : {}),
+            images: [],
+          },
+          now,
+        });
+      }
+      blocked ||= report.blocked;
+      for (const id of report.expiredWaivers) expired.add(id);
+      findings.push(...report.findings.map((finding) => ({ ...finding, file, resource: subject.resource })));
+    }
+  }
+  if (options.format === 'json') {
+    const { fail, warn, pass, skip, error } = summarize(findings);
+    write(
+      JSON.stringify({
+        findings: findings.map(
+          ({ file, resource, rule, severity, status, container, message, field, waiver }) => ({
+            file,
+            resource,
+            rule,
+            severity,
+            status,
+            container,
+            field,
+            message,
+            ...(waiver ? { waiver } : {}),
+          }),
+        ),
+        summary: { fail, warn, pass, skip, error },
+        expiredWaivers: [...expired],
+      }),
+    );
+  } else if (options.format === 'sarif') {
+    write(JSON.stringify(toSarif(findings, process.env.npm_package_version ?? '0.1.0'), null, 2));
+  } else {
+    write(renderText(findings, [...expired], options.color));
+  }
+  return blocked ? 1 : 0;
+};
+
+const paint = (color: boolean) => (code: number, text: string) =>
+  color ? `\u001b[${code}m${text}\u001b[0m` : text;
+
+const renderText = (findings: FileFinding[], expired: string[], color: boolean): string => {
+  const c = paint(color);
+  const badge: Record<string, string> = {
+    fail: c(31, 'FAIL'),
+    error: c(35, 'ERROR'),
+    warn: c(33, 'WARN'),
+    skip: c(36, 'SKIP'),
+    pending: c(36, 'PENDING'),
+  };
+  const lines: string[] = [];
+  const groups = Map.groupBy(findings, (f) => `${f.file} › ${f.resource}`);
+  for (const [group, members] of groups) {
+    const shown = members.filter((f) => f.status !== 'pass');
+    lines.push(`${c(1, group)}  ${shown.length === 0 ? c(32, 'all rules pass') : ''}`.trimEnd());
+    for (const f of shown) {
+      lines.push(
+        `  ${badge[f.status] ?? f.status} ${f.rule} [${f.severity}]${f.container ? ` ${f.container}:` : ''} ${f.message}`,
+      );
+    }
+  }
+  const { fail, warn, pass, skip, error } = summarize(findings);
+  if (expired.length > 0) lines.push(c(33, `expired waivers ignored: ${expired.join(', ')}`));
+  lines.push(`${fail} fail, ${warn} warn, ${error} error, ${skip} skip, ${pass} pass`);
+  return lines.join('\n');
+};

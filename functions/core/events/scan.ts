@@ -1,0 +1,35 @@
+/** Scan results: ECR basic scanning ("ECR Image Scan") and Inspector enhanced scanning ("Inspector2 Scan"). */
+import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
+import { z } from 'zod';
+import { imageDigestSchema } from './ecr.ts';
+
+/** Severity counts; Inspector adds TOTAL. Absent severities mean 0. */
+const counts = z.record(z.string(), z.number().int().min(0)).default({});
+
+export const ecrImageScanSchema = EventBridgeSchema.extend({
+  source: z.literal('aws.ecr'),
+  'detail-type': z.literal('ECR Image Scan'),
+  detail: z.object({
+    'scan-status': z.string().min(1),
+    'repository-name': z.string().min(1),
+    'image-digest': imageDigestSchema,
+    'finding-severity-counts': counts,
+    'image-tags': z.array(z.string()).default([]),
+  }),
+});
+
+export const inspectorScanSchema = EventBridgeSchema.extend({
+  source: z.literal('aws.inspector2'),
+  'detail-type': z.literal('Inspector2 Scan'),
+  detail: z.object({
+    'scan-status': z.string().min(1),
+    /** An ARN here, unlike ECR's events. */
+    'repository-name': z.string().min(1),
+    'image-digest': imageDigestSchema,
+    'finding-severity-counts': counts,
+    'image-tags': z.array(z.string()).default([]),
+  }),
+});
+
+export const scanEventSchema = z.union([ecrImageScanSchema, inspectorScanSchema]);
+export type ScanEvent = z.infer<typeof scanEventSchema>;

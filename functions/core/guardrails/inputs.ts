@@ -1,0 +1,130 @@
+/**
+ * What `deckhand check` accepts, turned into the API shape the rules read: `describe-task-definition`
+ * output, a bare task definition or RegisterTaskDefinition input, `describe-services` output, or a
+ * CloudFormation template (PascalCase properties, intrinsic functions rendered best-effort).
+ */
+import type { ServiceShape, Tag, TaskDefinitionShape } from './types.ts';
+
+export type CheckSubject =
+  | { kind: 'task-definition'; resource: string; taskDefinition: TaskDefinitionShape; tags: Tag[] }
+  | { kind: 'service'; resource: string; service: ServiceShape; cluster?: string };
+
+export class UnrecognisedInputError extends Error {
+  override name = 'UnrecognisedInputError';
+}
+
+/** Keys whose values are user maps: their keys are data, never renamed. */
+const verbatimMaps = new Set(['Options', 'DockerLabels', 'DriverOpts', 'Labels', 'Parameters']);
+const renamed: Record<string, string> = {
+  EFSVolumeConfiguration: 'efsVolumeConfiguration',
+  FSxWindowsFileServerVolumeConfiguration: 'fsxWindowsFileServerVolumeConfiguration',
+};
+
+const pseudo: Record<string, string> = {
+  'AWS::AccountId': '000000000000',
+  'AWS::Region': 'region',
+  'AWS::URLSuffix': 'amazonaws.com',
+  'AWS::Partition': 'aws',
+  'AWS::StackName': 'stack',
+};
+
+/** Renders Ref, Fn::Sub, Fn::Join and Fn::GetAtt to strings; other intrinsics stay as they are. */
+const render = (value: unknown): unknown => {
+  if (Array.isArray(value)) return value.map(render);
+  if (!value || typeof value !== 'object') return value;
+  const entries = Object.entries(value as Record<string, unknown>);
+  if (entries.length === 1) {
+    const [key, arg] = entries[0] as [string, unknown];
+    if (key === 'Ref' && typeof arg === 'string') return pseudo[arg] ?? arg;
+    if (key === 'Fn::GetAtt') return Array.isArray(arg) ? arg.join('.') : String(arg);
+    if (key === 'Fn::Join' && Array.isArray(arg) && typeof arg[0] === 'string' && Array.isArray(arg[1])) {
+      const parts = (arg[1] as unknown[]).map(render);
+      if (parts.every((p) => typeof p === 'string')) return parts.join(arg[0]);
+    }
+    if (key === 'Fn::Sub') {
+      const template: unknown = Array.isArray(arg) ? arg[0] : arg;
+      if (typeof template === 'string')
+        return template.replace(/\$\{([^}!]+)\}/g, (_m, name: string) => pseudo[name] ?? name);
+    }
+  }
+  return Object.fromEntries(entries.map(([key, inner]) => [key, render(inner)]));
+};
+
+const camel = (key: string): string => renamed[key] ?? key.charAt(0).toLowerCase() + key.slice(1);
+
+const camelize = (value: unknown): unknown => {
+  if (Array.isArray(value)) return value.map(camelize);
+  if (!value || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value as Record<string, unknown>).map(([key, inner]) => [
+      camel(key),
+      verbatimMaps.has(key) ? inner : camelize(inner),
+    ]),
+  );
+};
+
+const record = (value: unknown): Record<string, unknown> | undefined =>
+  value && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
+
+const tagsOf = (value: unknown): Tag[] => (Array.isArray(value) ? (value as Tag[]) : []);
+
+export const subjectsOf = (input: unknown): CheckSubject[] => {
+  const root = record(input);
+  if (!root) throw new UnrecognisedInputError('expected a JSON object');
+  const resources = record(root.Resources);
+  if (resources) {
+    const subjects: CheckSubject[] = [];
+    for (const [logicalId, resource] of Object.entries(resources)) {
+      const { Type: type, Properties: properties } = record(resource) ?? {};
+      if (type === 'AWS::ECS::TaskDefinition') {
+        const shape = camelize(render(properties ?? {})) as TaskDefinitionShape & { tags?: Tag[] };
+        const { tags, ...taskDefinition } = shape;
+        subjects.push({ kind: 'task-definition', resource: logicalId, taskDefinition, tags: tagsOf(tags) });
+      } else if (type === 'AWS::ECS::Service') {
+        const service = camelize(render(properties ?? {})) as ServiceShape & { cluster?: unknown };
+        subjects.push({
+          kind: 'service',
+          resource: logicalId,
+          service,
+          ...(typeof service.cluster === 'string' ? { cluster: service.cluster } : {}),
+        });
+      }
+    }
+    return subjects;
+  }
+  const described = record(root.taskDefinition);
+  if (described) {
+    const taskDefinition = described as TaskDefinitionShape;
+    return [
+      {
+        kind: 'task-definition',
+        resource: resourceName(taskDefinition),
+        taskDefinition,
+        tags: tagsOf(root.tags),
+      },
+    ];
+  }
+  if (Array.isArray(root.services)) {
+    return (root.services as ServiceShape[]).map((service) => ({
+      kind: 'service',
+      resource: service.serviceName ?? service.serviceArn ?? 'service',
+      service,
+      ...(service.clusterArn ? { cluster: service.clusterArn } : {}),
+    }));
+  }
+  if (Array.isArray(root.containerDefinitions)) {
+    const { tags, ...taskDefinition } = root as TaskDefinitionShape & { tags?: Tag[] };
+    return [
+      { kind: 'task-definition', resource: resourceName(taskDefinition), taskDefinition, tags: tagsOf(tags) },
+    ];
+  }
+  throw new UnrecognisedInputError(
+    'not a task definition, describe-task-definition or describe-services output, or CloudFormation template',
+  );
+};
+
+const resourceName = (td: TaskDefinitionShape): string =>
+  td.taskDefinitionArn ??
+  (td.family ? `${td.family}${typeof td.revision === 'number' ? `:${td.revision}` : ''}` : 'task-definition');

@@ -1,0 +1,63 @@
+/**
+ * Scan finished: record the digest's severity counts (IMG-003) and resume the pushes that waited for them.
+ *
+ * Primary course:
+ *  1. Parse an "ECR Image Scan" or "Inspector2 Scan" event; a scan still running is ignored.
+ *  2. Record the counts for the digest (absent severities are 0); a failed scan is recorded as failed.
+ *  3. Re-run every push parked as `pending` on this digest through the deploy use case, which now finds the
+ *     scan and deploys, blocks or warns; a push still pending stays parked.
+ *
+ * Alternate courses: a malformed event is `rejected`; a resumed push that throws is left parked and the
+ * error thrown, so EventBridge retries the scan event.
+ */
+import { logger } from '#commons/powertools.ts';
+import { parseEvent } from '../events/parse-event.ts';
+import { scanEventSchema } from '../events/scan.ts';
+import { type ScanRecord, type SeverityCounts, scanSeverities } from '../guardrails/scan-gate.ts';
+import { type Outcome, rejected } from '../outcome.ts';
+import { type DeployDeps, type DeployOutcome, handleImageAction } from './deploy-image.ts';
+
+export type ScanOutcome = Outcome<DeployOutcome>;
+
+const completeStatuses = new Set(['COMPLETE', 'INITIAL_SCAN_COMPLETE', 'ACTIVE']);
+const failedStatuses = new Set(['FAILED', 'UNSUPPORTED_IMAGE', 'SCAN_ELIGIBILITY_EXPIRED']);
+
+export const recordScan = async (input: unknown, deps: DeployDeps): Promise<ScanOutcome> => {
+  const parsed = parseEvent(scanEventSchema, input);
+  if (!parsed.ok) return rejected(input, parsed.error);
+  const { event } = parsed;
+  const { detail } = event;
+  const status = detail['scan-status'].toUpperCase();
+  const base = { eventId: event.id, detailType: event['detail-type'] };
+  if (!completeStatuses.has(status) && !failedStatuses.has(status)) {
+    logger.info('scan not finished', { eventId: event.id, status });
+    return { ...base, outcome: 'ignored', actions: [], reason: `scan status ${status}` };
+  }
+  const counts: SeverityCounts = {};
+  for (const severity of scanSeverities) {
+    const count = detail['finding-severity-counts'][severity];
+    if (count !== undefined) counts[severity] = count;
+  }
+  const scan: ScanRecord = {
+    digest: detail['image-digest'],
+    status: completeStatuses.has(status) ? 'complete' : 'failed',
+    counts,
+    source: event.source === 'aws.inspector2' ? 'inspector2' : 'ecr-basic',
+    scannedAt: event.time,
+  };
+  await deps.ledger.putScan(scan);
+  logger.info('scan recorded', { eventId: event.id, digest: scan.digest, status: scan.status, counts });
+
+  const resumed: DeployOutcome[] = [];
+  for (const waiting of await deps.ledger.listPendingDeploys(scan.digest)) {
+    const outcome = await handleImageAction(waiting.event, deps);
+    resumed.push(outcome);
+    if (outcome.outcome !== 'pending') await deps.ledger.removePendingDeploy(scan.digest, waiting.eventId);
+  }
+  return {
+    ...base,
+    outcome: 'recorded',
+    actions: resumed,
+    reason: `${scan.status} scan of ${scan.digest}${resumed.length > 0 ? `; resumed ${resumed.length} push(es)` : ''}`,
+  };
+};
