@@ -144,6 +144,32 @@ describe('guardrails against moto', () => {
     }
   });
 
+  it('deregisters an out-of-band revision when its rule asks for that remediation', async () => {
+    const td = webTaskDefinition('remediated', `${uri}:1.0.0`, testAccount());
+    if (td.containerDefinitions?.[0]) td.containerDefinitions[0].privileged = true;
+    const { taskDefinition } = await ecs.send(new RegisterTaskDefinitionCommand(td));
+    const event = loadEvent<{
+      id: string;
+      account: string;
+      detail: { responseElements: { taskDefinition: { taskDefinitionArn?: string } } };
+    }>('aws.ecs/cloudtrail-register-task-definition');
+    event.id = 'remediation-event';
+    event.account = testAccount();
+    event.detail.responseElements.taskDefinition.taskDefinitionArn = taskDefinition?.taskDefinitionArn;
+    const config = pipelineConfig(
+      'remediate',
+      'blocky',
+      {},
+      { rules: { 'TD-001': { mode: 'block', remediate: 'deregister' } } },
+    );
+    const { outcome } = await replay(config, event);
+    expect(outcome.actions[0].remediation).toBe(`deregistered ${taskDefinition?.taskDefinitionArn}`);
+    const { taskDefinitionArns = [] } = await ecs.send(
+      new ListTaskDefinitionsCommand({ familyPrefix: 'remediated', status: 'ACTIVE' }),
+    );
+    expect(taskDefinitionArns).toEqual([]);
+  });
+
   it('blocks the next deploy of a digest whose scan is over the gate', async () => {
     const scan = loadEvent<{ account: string; detail: Record<string, unknown> }>(
       'aws.ecr/image-scan-complete',

@@ -147,6 +147,10 @@ describe('task-definition rules fail where the catalogue says', () => {
     ).toEqual(['pass']);
   });
 
+  it('TD-026: required tag keys missing', async () => {
+    expect((await statuses(compliant(), 'dev', [])).failed).toEqual(['TD-026']);
+  });
+
   it('TD-002 is high severity in production', async () => {
     const { report } = await statuses({ ...compliant(), networkMode: 'host' }, 'prod-eu');
     expect(report.findings.find((f) => f.rule === 'TD-002')?.severity).toBe('high');
