@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import { DeadLetterQueue } from './constructs/dead-letter-queue.ts';
 import { DeployOnPush } from './constructs/deploy-on-push.ts';
 import { GuardrailAudit } from './constructs/guardrail-audit.ts';
+import { RolloutFollowThrough } from './constructs/rollout-follow-through.ts';
 import { StateTable } from './constructs/state-table.ts';
 import { loadSynthConfig } from './deckhand-config.ts';
 
@@ -15,6 +16,7 @@ export class DeckhandStack extends Stack {
   readonly deadLetters: DeadLetterQueue;
   readonly deployOnPush: DeployOnPush;
   readonly guardrailAudit: GuardrailAudit;
+  readonly rollouts: RolloutFollowThrough;
 
   constructor(scope: Construct, id: string, props: DeckhandStackProps) {
     super(scope, id, props);
@@ -34,6 +36,11 @@ export class DeckhandStack extends Stack {
       selfRoleArns: [this.deployOnPush.handler.function, this.deployOnPush.scanHandler.function].map(
         (fn) => fn.role?.roleArn ?? '',
       ),
+    });
+    this.rollouts = new RolloutFollowThrough(this, 'Rollouts', {
+      config,
+      table: this.state.table,
+      deadLetterQueue: this.deadLetters.queue,
     });
   }
 }

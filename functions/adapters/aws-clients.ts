@@ -2,6 +2,7 @@
  * SDK v3 clients with Deckhand's retry policy. The endpoint comes from the standard SDK environment
  * (`AWS_ENDPOINT_URL`), which is how tests and the demo reach moto.
  */
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { ECSClient } from '@aws-sdk/client-ecs';
@@ -10,6 +11,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 /** Adaptive retries back off on throttling; the attempts stay well inside a Lambda timeout. */
 export const retryConfig = { maxAttempts: 6, retryMode: 'adaptive' } as const;
 
+export const createCloudWatchClient = (): CloudWatchClient => new CloudWatchClient({ ...retryConfig });
 export const createEcsClient = (): ECSClient => new ECSClient({ ...retryConfig });
 export const createEcrClient = (): ECRClient => new ECRClient({ ...retryConfig });
 export const createDynamoDbClient = (): DynamoDBClient => new DynamoDBClient({ ...retryConfig });

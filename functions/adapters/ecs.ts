@@ -139,7 +139,8 @@ export const createEcsAdapter = (client: ECSClient): EcsPort => {
 
     async updateService(cluster, service, taskDefinition) {
       const answer = await call('updateService', `${cluster}/${service}`, () =>
-        client.send(new UpdateServiceCommand({ cluster, service, taskDefinition })),
+        // forceNewDeployment: a rollback to a revision the service ran before still starts a new deployment.
+        client.send(new UpdateServiceCommand({ cluster, service, taskDefinition, forceNewDeployment: true })),
       );
       const primary = answer.service?.deployments?.find((deployment) => deployment.status === 'PRIMARY');
       return primary?.id ? { deploymentId: primary.id } : {};

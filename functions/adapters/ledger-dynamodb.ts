@@ -7,6 +7,11 @@
  *   pk `scan#<digest>`             sk `scan`             IMG-003: the digest's latest scan counts
  *   pk `scan#<digest>`             sk `pending#<event>`  a push waiting for that scan
  *   pk `audit#<resource ARN>`      sk `<time>#<event>`   guardrail findings on a change made outside Deckhand
+ *   pk `svc#<cluster>/<service>`  sk `foreign#<id>`      a deployment Deckhand did not start
+ *   pk `svc#<cluster>/<service>`  sk `pause`             automation held after a rollback
+ *   pk `svc#<cluster>/<service>`  sk `stop#<time>#<task>` a failing task stop (crash-loop window)
+ *   pk `svc#<cluster>/<service>`  sk `crashloop`         the one crash-loop alert per window
+ *   pk `task#<task ARN>`          sk `v<version>`        dedupe of task state events
  * Items that only matter for a while carry `ttl` (epoch seconds).
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
@@ -20,7 +25,15 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { TransientError } from '#core/errors.ts';
 import type { ScanRecord } from '#core/guardrails/scan-gate.ts';
-import type { ClaimResult, Clock, LedgerPort, RolloutRecord, ServiceHead } from '#core/ports.ts';
+import type {
+  ClaimResult,
+  Clock,
+  FailingStop,
+  LedgerPort,
+  Pause,
+  RolloutRecord,
+  ServiceHead,
+} from '#core/ports.ts';
 import { isTransientAwsError } from './aws-clients.ts';
 
 const day = 24 * 60 * 60;
@@ -319,5 +332,178 @@ export const createDynamoDbLedger = (
         }),
       ),
     );
+  },
+
+  async listRollouts(serviceKey) {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await wrap('Query rollouts', () =>
+        documents.send(
+          new QueryCommand({
+            TableName: table,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :rollout)',
+            ExpressionAttributeValues: { ':pk': servicePk(serviceKey), ':rollout': 'rollout#' },
+            ConsistentRead: true,
+            ExclusiveStartKey: start,
+          }),
+        ),
+      );
+      items.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return items
+      .map((item) => strip<RolloutRecord>(item) as RolloutRecord)
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  },
+
+  async transitionRollout(serviceKey, digest, from, patch) {
+    const entries = Object.entries(patch).filter(([, value]) => value !== undefined);
+    try {
+      await wrap('UpdateItem rollout transition', () =>
+        documents.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: { pk: servicePk(serviceKey), sk: `rollout#${digest}` },
+            UpdateExpression: `SET ${entries.map((_, index) => `#f${index} = :v${index}`).join(', ')}`,
+            ConditionExpression: `#status IN (${from.map((_, index) => `:from${index}`).join(', ')})`,
+            ExpressionAttributeNames: {
+              '#status': 'status',
+              ...Object.fromEntries(entries.map(([field], index) => [`#f${index}`, field])),
+            },
+            ExpressionAttributeValues: {
+              ...Object.fromEntries(from.map((status, index) => [`:from${index}`, status])),
+              ...Object.fromEntries(entries.map(([, value], index) => [`:v${index}`, value])),
+            },
+          }),
+        ),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  },
+
+  async recordForeignDeployment(serviceKey, deployment) {
+    await wrap('PutItem foreign', () =>
+      documents.send(
+        new PutCommand({
+          TableName: table,
+          Item: {
+            pk: servicePk(serviceKey),
+            sk: `foreign#${deployment.deploymentId}`,
+            ...deployment,
+            ttl: epochSeconds(clock.now()) + rolloutRetentionDays * day,
+          },
+        }),
+      ),
+    );
+  },
+
+  async getPause(serviceKey) {
+    const { Item } = await wrap('GetItem pause', () =>
+      documents.send(
+        new GetCommand({
+          TableName: table,
+          Key: { pk: servicePk(serviceKey), sk: 'pause' },
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    return strip<Pause>(Item);
+  },
+
+  async putPause(pause) {
+    await wrap('PutItem pause', () =>
+      documents.send(
+        new PutCommand({
+          TableName: table,
+          Item: { pk: servicePk(pause.serviceKey), sk: 'pause', ...pause },
+        }),
+      ),
+    );
+  },
+
+  async deletePause(serviceKey) {
+    await wrap('DeleteItem pause', () =>
+      documents.send(
+        new DeleteCommand({ TableName: table, Key: { pk: servicePk(serviceKey), sk: 'pause' } }),
+      ),
+    );
+  },
+
+  async markTaskEvent(taskArn, version) {
+    try {
+      await wrap('PutItem task event', () =>
+        documents.send(
+          new PutCommand({
+            TableName: table,
+            Item: { pk: `task#${taskArn}`, sk: `v${version}`, ttl: epochSeconds(clock.now()) + 2 * day },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        ),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  },
+
+  async recordFailingStop(serviceKey, stop, since) {
+    await wrap('PutItem stop', () =>
+      documents.send(
+        new PutCommand({
+          TableName: table,
+          Item: {
+            pk: servicePk(serviceKey),
+            sk: `stop#${stop.at}#${stop.taskArn}`,
+            ...stop,
+            ttl: epochSeconds(clock.now()) + day,
+          },
+        }),
+      ),
+    );
+    const { Items = [] } = await wrap('Query stops', () =>
+      documents.send(
+        new QueryCommand({
+          TableName: table,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: {
+            ':pk': servicePk(serviceKey),
+            ':from': `stop#${since}`,
+            ':to': 'stop#~',
+          },
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    return Items.map((item) => strip<FailingStop>(item) as FailingStop);
+  },
+
+  async claimCrashLoopAlert(serviceKey, now, until) {
+    try {
+      await wrap('PutItem crash loop', () =>
+        documents.send(
+          new PutCommand({
+            TableName: table,
+            Item: {
+              pk: servicePk(serviceKey),
+              sk: 'crashloop',
+              until,
+              ttl: epochSeconds(new Date(until)) + day,
+            },
+            ConditionExpression: 'attribute_not_exists(pk) OR #until < :now',
+            ExpressionAttributeNames: { '#until': 'until' },
+            ExpressionAttributeValues: { ':now': now },
+          }),
+        ),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
   },
 });

@@ -1,8 +1,15 @@
 /** The real adapters, wired once: handlers call this at module scope, the CLI per run. */
 import { systemClock } from '#core/ports.ts';
+import type { AlarmDeps } from '#core/use-cases/alarm-rollback.ts';
 import type { AuditDeps } from '#core/use-cases/audit-ecs-change.ts';
 import type { DeployDeps } from '#core/use-cases/deploy-image.ts';
-import { createDocumentClient, createEcsClient, stateTableName } from './aws-clients.ts';
+import {
+  createCloudWatchClient,
+  createDocumentClient,
+  createEcsClient,
+  stateTableName,
+} from './aws-clients.ts';
+import { createAlarmsAdapter } from './cloudwatch.ts';
 import { loadConfigFile } from './config-file.ts';
 import { createEcsAdapter } from './ecs.ts';
 import { createDynamoDbLedger } from './ledger-dynamodb.ts';
@@ -26,3 +33,9 @@ export const wireAuditDeps = (options: { configPath?: string } = {}): AuditDeps 
   const { config, ecs, ledger, clock } = wireDeployDeps(options);
   return { config, ecs, ledger, clock, selfRoles: selfRoles() };
 };
+
+/** Deps for the rollout handlers (deployment, task and alarm events): deploy deps plus CloudWatch. */
+export const wireRolloutDeps = (options: { configPath?: string } = {}): AlarmDeps => ({
+  ...wireDeployDeps(options),
+  alarms: createAlarmsAdapter(createCloudWatchClient()),
+});

@@ -7,6 +7,7 @@ import { check } from './check.ts';
 import { init } from './init.ts';
 import { InputError } from './read-json.ts';
 import { replay } from './replay.ts';
+import { resume, status } from './status.ts';
 
 const usage = `usage: deckhand <command> [options]
 
@@ -14,6 +15,8 @@ commands:
   init [--yes]                                   create the state table at AWS_ENDPOINT_URL (local use)
   replay <event.json>... [--config F] [--dry-run] [--json]
                                                  handle EventBridge events in-process, as the Lambdas do
+  status [pipeline] [--config F] [--json]        each service: running revision, deployed digest, last rollout, pause
+  resume <pipeline> [--config F]                 resume automation paused by an alarm rollback
   check <file>... [--config F] [--format text|json|sarif]
                                                  guardrails over task definitions, services, CloudFormation
                                                  templates; exit 1 when a finding would block
@@ -62,6 +65,21 @@ export const main = async (argv: string[], write = (line: string) => console.log
           write,
         );
       case undefined:
+      case 'status':
+        return await status(
+          {
+            json: values.json,
+            ...(positionals[0] ? { pipeline: positionals[0] } : {}),
+            ...(values.config ? { config: values.config } : {}),
+          },
+          write,
+        );
+      case 'resume':
+        if (!positionals[0]) throw new InputError('resume needs a pipeline name');
+        return await resume(
+          { pipeline: positionals[0], ...(values.config ? { config: values.config } : {}) },
+          write,
+        );
       case 'check': {
         if (positionals.length === 0) throw new InputError('check needs at least one file');
         const format = values.json ? 'json' : values.format;

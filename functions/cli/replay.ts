@@ -3,6 +3,8 @@
  * against the AWS endpoint from the standard SDK environment.
  * Exit: 0 every event handled (ignored and planned included), 2 rejected input, 1 a failure.
  */
+import { createCloudWatchClient } from '#adapters/aws-clients.ts';
+import { createAlarmsAdapter } from '#adapters/cloudwatch.ts';
 import { selfRoles, wireDeployDeps } from '#adapters/wiring.ts';
 import { errorMessage } from '#core/errors.ts';
 import { eventIdOf } from '#core/events/parse-event.ts';
@@ -41,6 +43,7 @@ export const replay = async (options: ReplayOptions, write: (line: string) => vo
       return deployDeps;
     },
     audit: () => ({ ...deps.deploy(), selfRoles: selfRoles() }),
+    rollout: () => ({ ...deps.deploy(), alarms: createAlarmsAdapter(createCloudWatchClient()) }),
   };
   let status = 0;
   for (const file of options.files) {

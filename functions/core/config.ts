@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { ConfigError } from './errors.ts';
 import { guardrailsSchema, ruleSettingsSchema } from './guardrails/policy.ts';
+import { durationPattern, parseDuration } from './rollouts/duration.ts';
 import { parseTagPolicy, type TagPolicy, TagPolicyError } from './tag-policy.ts';
 import { formatIssues } from './zod-issues.ts';
 
@@ -18,6 +19,17 @@ export const targetSchema = z
       .describe('Containers to update; default: every container whose image is in the repository'),
   })
   .describe('An ECS service the pipeline deploys to');
+
+const duration = z
+  .string()
+  .refine((text) => durationPattern.test(text.trim()) && (parseDuration(text) ?? 0) > 0, {
+    message: 'a duration like "90s", "10m" or "1h"',
+  });
+
+const crashLoopSchema = z.strictObject({
+  stops: z.number().int().min(1).default(3).describe('Failing task stops that make a crash loop'),
+  window: duration.default('10m').describe('…within this window'),
+});
 
 const severityCounts = z.partialRecord(
   z.enum(['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'INFORMATIONAL', 'UNDEFINED']),
@@ -45,6 +57,18 @@ export const pipelineSchema = z
       })
       .optional()
       .describe('IMG-003: wait for the scan of the digest and gate on its severity counts (at or above)'),
+    bake: duration.default('10m').describe('After a rollout completes, alarms in this window roll it back'),
+    alarms: z
+      .union([
+        z.array(name),
+        z.strictObject({
+          names: z.array(name).default([]),
+          tags: z.record(z.string(), z.string()).default({}).describe('Alarms carrying all these tags'),
+        }),
+      ])
+      .default([])
+      .describe('CloudWatch alarms watching this pipeline’s services: names, or a tag selector'),
+    crashLoop: crashLoopSchema.optional(),
   })
   .superRefine((pipeline, context) => {
     try {
@@ -60,6 +84,9 @@ export const configSchema = z
     $schema: z.string().optional(),
     pipelines: z.array(pipelineSchema).default([]),
     guardrails: guardrailsSchema.default(guardrailsSchema.parse({})),
+    rollouts: z
+      .strictObject({ crashLoop: crashLoopSchema.default({ stops: 3, window: '10m' }) })
+      .default({ crashLoop: { stops: 3, window: '10m' } }),
   })
   .superRefine((config, context) => {
     const seen = new Map<string, number>();
@@ -105,3 +132,17 @@ export const matchingPipelines = (
 
 export const configJsonSchema = (): Record<string, unknown> =>
   z.toJSONSchema(configSchema, { io: 'input', target: 'draft-2020-12', unrepresentable: 'any' });
+
+const clusterName = (cluster: string): string => cluster.slice(cluster.lastIndexOf('/') + 1);
+
+/** Pipelines that deploy to this service (cluster by name or ARN). */
+export const pipelinesForService = (
+  config: DeckhandConfig,
+  cluster: string,
+  service: string,
+): PipelineConfig[] =>
+  config.pipelines.filter((pipeline) =>
+    pipeline.targets.some(
+      (target) => clusterName(target.cluster) === clusterName(cluster) && target.service === service,
+    ),
+  );

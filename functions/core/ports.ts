@@ -66,6 +66,13 @@ export interface RolloutRecord {
   reason?: string;
   /** Guardrail findings worth telling (fail, warn, error, pending) judged before the deploy. */
   findings?: Finding[];
+  /** When ECS reported the deployment COMPLETED (status `succeeded`). */
+  completedAt?: string;
+  /** A crash loop or an alarm hit it while it ran: never a known-good revision. */
+  unhealthy?: boolean;
+  /** ECS's circuit breaker is rolling it back. */
+  rollingBack?: boolean;
+  rolledBackBy?: 'ecs' | 'deckhand';
   /** While `claimed` or `registered`, the claiming delivery owns the rollout until then. */
   leaseUntil?: string;
   createdAt: string;
@@ -116,6 +123,49 @@ export interface LedgerPort {
   listPendingDeploys(digest: string): Promise<{ eventId: string; event: unknown }[]>;
   removePendingDeploy(digest: string, eventId: string): Promise<void>;
   recordAudit(audit: AuditRecord): Promise<void>;
+  /** Every rollout Deckhand recorded for the service, oldest first. */
+  listRollouts(serviceKey: string): Promise<RolloutRecord[]>;
+  /** Moves a rollout on only if its status is still one of `from`; false when another delivery got there first. */
+  transitionRollout(
+    serviceKey: string,
+    digest: string,
+    from: RolloutStatus[],
+    patch: Partial<RolloutRecord>,
+  ): Promise<boolean>;
+  /** A deployment ECS ran that Deckhand did not start (manual, CDK, another tool). */
+  recordForeignDeployment(serviceKey: string, deployment: ForeignDeployment): Promise<void>;
+  getPause(serviceKey: string): Promise<Pause | undefined>;
+  putPause(pause: Pause): Promise<void>;
+  deletePause(serviceKey: string): Promise<void>;
+  /** First sight of (task, version) is true; a duplicate event is false. */
+  markTaskEvent(taskArn: string, version: number): Promise<boolean>;
+  /** Records a failing stop and returns the failing stops of the service since `since`. */
+  recordFailingStop(serviceKey: string, stop: FailingStop, since: string): Promise<FailingStop[]>;
+  /** Claims the one crash-loop alert of the service until `until`; false while an earlier one holds. */
+  claimCrashLoopAlert(serviceKey: string, now: string, until: string): Promise<boolean>;
+}
+
+export interface ForeignDeployment {
+  deploymentId: string;
+  eventName: string;
+  at: string;
+  reason?: string;
+}
+
+/** Automation held for a service after a rollback, until someone resumes it. */
+export interface Pause {
+  serviceKey: string;
+  pipeline: string;
+  reason: string;
+  digest: string;
+  pausedAt: string;
+}
+
+export interface FailingStop {
+  taskArn: string;
+  at: string;
+  kind: string;
+  digest?: string;
 }
 
 /** A guardrail evaluation of a change someone made to ECS outside Deckhand. */

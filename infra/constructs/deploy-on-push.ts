@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { bundledConfigName, copyConfigInto, type SynthConfig } from '../deckhand-config.ts';
 import type { DeckhandFunction } from './deckhand-function.ts';
 import { EventFunction } from './event-function.ts';
+import { grantStateAccess } from './state-access.ts';
 
 export interface DeployOnPushProps {
   config: SynthConfig;
@@ -65,7 +66,7 @@ export class DeployOnPush extends Construct {
 /** What a function that deploys needs: the configured services, task-definition registration, the table. */
 const grantDeploy = (fn: DeckhandFunction, config: SynthConfig, table: ITableV2): void => {
   const stack = Stack.of(fn);
-  table.grant(fn, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');
+  grantStateAccess(fn, table, { query: true });
 
   const services = [
     ...new Set(

@@ -5,6 +5,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { bundledConfigName, copyConfigInto, type SynthConfig } from '../deckhand-config.ts';
 import { EventFunction } from './event-function.ts';
+import { grantStateAccess } from './state-access.ts';
 
 export interface GuardrailAuditProps {
   config: SynthConfig;
@@ -54,7 +55,7 @@ export class GuardrailAudit extends Construct {
       resourceName: '*/*',
       arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
     });
-    table.grant(fn, 'dynamodb:GetItem', 'dynamodb:PutItem');
+    grantStateAccess(fn, table);
     fn.addToRolePolicy(new PolicyStatement({ actions: ['ecs:DescribeServices'], resources: [anyService] }));
     fn.addToRolePolicy(
       // DescribeTaskDefinition has no resource-level permissions.

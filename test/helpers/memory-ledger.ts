@@ -3,7 +3,18 @@
  * fault paths. The DynamoDB ledger itself is tested against moto.
  */
 import type { ScanRecord } from '#core/guardrails/scan-gate.ts';
-import type { AuditRecord, ClaimResult, Clock, LedgerPort, RolloutRecord, ServiceHead } from '#core/ports.ts';
+import type {
+  AuditRecord,
+  ClaimResult,
+  Clock,
+  FailingStop,
+  ForeignDeployment,
+  LedgerPort,
+  Pause,
+  RolloutRecord,
+  RolloutStatus,
+  ServiceHead,
+} from '#core/ports.ts';
 
 export class MemoryLedger implements LedgerPort {
   readonly heads = new Map<string, ServiceHead>();
@@ -11,6 +22,11 @@ export class MemoryLedger implements LedgerPort {
   readonly registrations = new Map<string, string>();
   readonly scans = new Map<string, ScanRecord>();
   readonly audits: AuditRecord[] = [];
+  readonly foreign: { serviceKey: string; deployment: ForeignDeployment }[] = [];
+  readonly pauses = new Map<string, Pause>();
+  private readonly taskEvents = new Set<string>();
+  readonly stops = new Map<string, FailingStop[]>();
+  private readonly crashAlerts = new Map<string, string>();
   readonly pending = new Map<string, Map<string, unknown>>();
   private readonly locks = new Map<string, { owner: string; expiresAt: number }>();
   private readonly clock: Clock;
@@ -110,6 +126,67 @@ export class MemoryLedger implements LedgerPort {
   removePendingDeploy(digest: string, eventId: string) {
     this.pending.get(digest)?.delete(eventId);
     return Promise.resolve();
+  }
+
+  listRollouts(serviceKey: string) {
+    return Promise.resolve(
+      [...this.rollouts.values()]
+        .filter((r) => r.serviceKey === serviceKey)
+        .map((r) => structuredClone(r))
+        .sort((a, b) => a.createdAt.localeCompare(b.createdAt)),
+    );
+  }
+
+  transitionRollout(
+    serviceKey: string,
+    digest: string,
+    from: RolloutStatus[],
+    patch: Partial<RolloutRecord>,
+  ) {
+    const key = `${serviceKey}#${digest}`;
+    const existing = this.rollouts.get(key);
+    if (!existing || !from.includes(existing.status)) return Promise.resolve(false);
+    this.rollouts.set(key, { ...existing, ...patch });
+    return Promise.resolve(true);
+  }
+
+  recordForeignDeployment(serviceKey: string, deployment: ForeignDeployment) {
+    this.foreign.push({ serviceKey, deployment });
+    return Promise.resolve();
+  }
+
+  getPause(serviceKey: string) {
+    return Promise.resolve(structuredClone(this.pauses.get(serviceKey)));
+  }
+
+  putPause(pause: Pause) {
+    this.pauses.set(pause.serviceKey, structuredClone(pause));
+    return Promise.resolve();
+  }
+
+  deletePause(serviceKey: string) {
+    this.pauses.delete(serviceKey);
+    return Promise.resolve();
+  }
+
+  markTaskEvent(taskArn: string, version: number) {
+    const key = `${taskArn}#${version}`;
+    if (this.taskEvents.has(key)) return Promise.resolve(false);
+    this.taskEvents.add(key);
+    return Promise.resolve(true);
+  }
+
+  recordFailingStop(serviceKey: string, stop: FailingStop, since: string) {
+    const stops = [...(this.stops.get(serviceKey) ?? []), stop];
+    this.stops.set(serviceKey, stops);
+    return Promise.resolve(stops.filter((s) => s.at >= since));
+  }
+
+  claimCrashLoopAlert(serviceKey: string, now: string, until: string) {
+    const held = this.crashAlerts.get(serviceKey);
+    if (held && held >= now) return Promise.resolve(false);
+    this.crashAlerts.set(serviceKey, until);
+    return Promise.resolve(true);
   }
 
   recordAudit(audit: AuditRecord) {

@@ -172,6 +172,53 @@ describe.each([false, true])('Deckhand stack (production: %s)', (production) => 
     expect(selfRoles).toEqual({ 'Fn::Join': [',', [expect.anything(), expect.anything()]] });
   });
 
+  it('routes ECS deployment, service and STOPPED task events, and the configured alarms', async () => {
+    const patterns = Object.values(resourcesOf(template, 'AWS::Events::Rule')).map(
+      (r) => r.Properties.EventPattern,
+    );
+    const find = (text: string) => patterns.filter((p) => JSON.stringify(p).includes(text));
+    const [serviceEvents] = find('ECS Deployment State Change');
+    const [taskEvents] = find('ECS Task State Change');
+    const [alarms] = find('CloudWatch Alarm State Change');
+    expect(
+      await routedBy(serviceEvents, [
+        loadEvent('aws.ecs/deployment-state-change-completed.awsdocs'),
+        loadEvent('aws.ecs/service-action-task-start-impaired.awsdocs'),
+      ]),
+    ).toEqual([true, true]);
+    expect(
+      await routedBy(taskEvents, [
+        loadEvent('aws.ecs/task-stopped-oom'),
+        loadEvent('aws.ecs/task-state-change-running.awsdocs'),
+      ]),
+    ).toEqual([true, false]);
+    const alarm = loadEvent<{ source: string; 'detail-type': string; detail: { alarmName: string } }>(
+      'aws.cloudwatch/alarm-state-change-single-metric.awsdocs',
+    );
+    const named = { ...alarm, detail: { ...alarm.detail, alarmName: 'web-production-5xx' } };
+    expect(await routedBy(alarms, [named, alarm])).toEqual([true, false]);
+  });
+
+  it('lets every function use Powertools Idempotency on the state table', () => {
+    const policies = Object.values(resourcesOf(template, 'AWS::IAM::Policy'));
+    const functions = Object.values(resourcesOf(template, 'AWS::Lambda::Function'));
+    expect(functions.length).toBeGreaterThanOrEqual(5);
+    for (const fn of functions) {
+      const roleId = (fn.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+      const attached = policies.filter((p) =>
+        JSON.stringify(p.Properties.Roles).includes(`{"Ref":"${roleId}"}`),
+      );
+      const actions = JSON.stringify(attached.map((p) => p.Properties.PolicyDocument));
+      for (const action of [
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
+      ])
+        expect(actions, String(fn.Properties.Description)).toContain(action);
+    }
+  });
+
   it('passes cdk-nag AwsSolutions, every acknowledgement carrying a reason', () => {
     const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8')) as {
       pluginReports: {

@@ -5,7 +5,8 @@
  * Primary course:
  *  1. Ignore anything but a successful PUSH with a tag; find the pipelines whose repository and tag policy match.
  *  2. Read every target service (DescribeServices, batched per cluster) and the ledger's head for it.
- *  3. Skip targets already running the digest, or whose head is a newer image (newest wins).
+ *  3. Skip targets paused after a rollback, already running the digest, or whose head is a newer image
+ *     (newest wins).
  *  4. Read each current task definition with its tags, and rewrite it: only the targeted containers' images
  *     change, to `<repository-uri>@<digest>`.
  *  4a. Judge the would-be revision against the guardrails (pre-deploy point) and, where the pipeline has a
@@ -40,7 +41,7 @@ import type { Clock, EcsPort, LedgerPort, RolloutRecord, ServiceHead, ServiceSna
 import { familyRevision, type Rewrite, rewriteTaskDefinition } from '../task-definition.ts';
 
 export type ActionStatus =
-  'deployed' | 'planned' | 'unchanged' | 'superseded' | 'blocked' | 'pending' | 'failed';
+  'deployed' | 'planned' | 'unchanged' | 'superseded' | 'paused' | 'blocked' | 'pending' | 'failed';
 
 export interface DeployAction {
   pipeline: string;
@@ -200,6 +201,16 @@ export const deployImage = async (event: EcrImagePush, deps: DeployDeps): Promis
       actions.push(
         action(target, 'failed', {
           reason: `service ${target.service} not found in cluster ${target.cluster}`,
+        }),
+      );
+      return;
+    }
+    const pause = await ledger.getPause(target.serviceKey);
+    if (pause && pause.pipeline === target.pipeline.pipeline.name) {
+      actions.push(
+        action(target, 'paused', {
+          from: snapshot.taskDefinition,
+          reason: `automation paused since ${pause.pausedAt} (${pause.reason}); run \`deckhand resume ${pause.pipeline}\``,
         }),
       );
       return;

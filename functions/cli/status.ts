@@ -1,0 +1,97 @@
+/** `deckhand status [pipeline]` and `deckhand resume <pipeline>`: what each service runs, and un-pausing. */
+import { wireDeployDeps } from '#adapters/wiring.ts';
+import { ConfigError } from '#core/errors.ts';
+import { serviceKeyOf } from '#core/use-cases/deploy-image.ts';
+
+export interface ServiceStatus {
+  pipeline: string;
+  cluster: string;
+  service: string;
+  taskDefinition?: string;
+  digest?: string;
+  tag?: string;
+  lastRollout?: { digest: string; tag: string; status: string; at: string; reason?: string };
+  paused?: { since: string; reason: string };
+}
+
+const selected = (configPath: string | undefined, pipeline: string | undefined) => {
+  const deps = wireDeployDeps(configPath ? { configPath } : {});
+  const pipelines = deps.config.pipelines.filter((p) => !pipeline || p.name === pipeline);
+  if (pipeline && pipelines.length === 0)
+    throw new ConfigError('(config)', [`no pipeline named ${pipeline}`]);
+  return { deps, pipelines };
+};
+
+export const status = async (
+  options: { pipeline?: string; config?: string; json: boolean },
+  write: (line: string) => void,
+): Promise<number> => {
+  const { deps, pipelines } = selected(options.config, options.pipeline);
+  const rows: ServiceStatus[] = [];
+  for (const pipeline of pipelines) {
+    for (const target of pipeline.targets) {
+      const serviceKey = serviceKeyOf(target.cluster, target.service);
+      const [snapshots, head, rollouts, pause] = await Promise.all([
+        deps.ecs.describeServices(target.cluster, [target.service]),
+        deps.ledger.getHead(serviceKey),
+        deps.ledger.listRollouts(serviceKey),
+        deps.ledger.getPause(serviceKey),
+      ]);
+      const last = rollouts.filter((r) => r.pipeline === pipeline.name).at(-1);
+      const taskDefinition = snapshots.get(target.service)?.taskDefinition;
+      rows.push({
+        pipeline: pipeline.name,
+        cluster: target.cluster,
+        service: target.service,
+        ...(taskDefinition ? { taskDefinition } : {}),
+        ...(head ? { digest: head.digest, tag: head.tag } : {}),
+        ...(last
+          ? {
+              lastRollout: {
+                digest: last.digest,
+                tag: last.tag,
+                status: last.status,
+                at: last.updatedAt,
+                ...(last.reason ? { reason: last.reason } : {}),
+              },
+            }
+          : {}),
+        ...(pause ? { paused: { since: pause.pausedAt, reason: pause.reason } } : {}),
+      });
+    }
+  }
+  if (options.json) {
+    for (const row of rows) write(JSON.stringify(row));
+    return 0;
+  }
+  for (const row of rows) {
+    write(
+      [
+        `${row.pipeline}  ${row.cluster}/${row.service}${row.paused ? '  PAUSED' : ''}`,
+        `  running   ${row.taskDefinition ?? '(service not found)'}`,
+        `  deployed  ${row.tag ?? '-'} ${row.digest ?? ''}`.trimEnd(),
+        `  last      ${row.lastRollout ? `${row.lastRollout.tag} ${row.lastRollout.status} at ${row.lastRollout.at}` : '-'}`,
+        ...(row.paused ? [`  paused    since ${row.paused.since}: ${row.paused.reason}`] : []),
+      ].join('\n'),
+    );
+  }
+  return 0;
+};
+
+export const resume = async (
+  options: { pipeline: string; config?: string },
+  write: (line: string) => void,
+): Promise<number> => {
+  const { deps, pipelines } = selected(options.config, options.pipeline);
+  let resumed = 0;
+  for (const target of pipelines.flatMap((p) => p.targets)) {
+    const serviceKey = serviceKeyOf(target.cluster, target.service);
+    const pause = await deps.ledger.getPause(serviceKey);
+    if (pause?.pipeline !== options.pipeline) continue;
+    await deps.ledger.deletePause(serviceKey);
+    write(`resumed ${options.pipeline} on ${serviceKey} (paused since ${pause.pausedAt}: ${pause.reason})`);
+    resumed += 1;
+  }
+  if (resumed === 0) write(`${options.pipeline} was not paused anywhere`);
+  return 0;
+};

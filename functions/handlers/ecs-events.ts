@@ -1,0 +1,20 @@
+/** Lambda: ECS deployment, service-action and task events → follow Deckhand's rollouts, catch crash loops. */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import { idempotentOnEventId } from '#adapters/idempotency.ts';
+import { wireRolloutDeps } from '#adapters/wiring.ts';
+import { logger } from '#commons/powertools.ts';
+import type { Outcome } from '#core/outcome.ts';
+import { followServiceEvent } from '#core/use-cases/follow-deployment.ts';
+import { followTaskEvent } from '#core/use-cases/follow-task.ts';
+
+const deps = wireRolloutDeps();
+
+export const ecsEvents = (event: unknown): Promise<Outcome> =>
+  (event as { 'detail-type'?: unknown } | null)?.['detail-type'] === 'ECS Task State Change'
+    ? followTaskEvent(event, deps)
+    : followServiceEvent(event, deps);
+
+export const handler = middy(ecsEvents)
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(idempotentOnEventId('ecs-events'));

@@ -1,0 +1,126 @@
+import { ArnFormat, Stack, Validations } from 'aws-cdk-lib';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { bundledConfigName, copyConfigInto, type SynthConfig } from '../deckhand-config.ts';
+import { EventFunction } from './event-function.ts';
+import { grantStateAccess } from './state-access.ts';
+
+export interface RolloutFollowThroughProps {
+  config: SynthConfig;
+  table: ITableV2;
+  deadLetterQueue: IQueue;
+}
+
+const nameOf = (nameOrArn: string): string => nameOrArn.slice(nameOrArn.lastIndexOf('/') + 1);
+
+/**
+ * ECS deployment, service and task events → ecs-events (rollout state, crash loops); CloudWatch alarm state
+ * changes → alarm (rollback to the last known-good revision inside the bake window).
+ */
+export class RolloutFollowThrough extends Construct {
+  readonly ecsEvents: EventFunction;
+  readonly alarm: EventFunction;
+
+  constructor(scope: Construct, id: string, props: RolloutFollowThroughProps) {
+    super(scope, id);
+    const { config, table, deadLetterQueue } = props;
+    const environment = { DECKHAND_TABLE: table.tableName, DECKHAND_CONFIG: bundledConfigName };
+    const bundling = { commandHooks: copyConfigInto(config.jsonFile) };
+    this.ecsEvents = new EventFunction(this, 'EcsEvents', {
+      handlerName: 'ecs-events',
+      deadLetterQueue,
+      description: 'Deckhand: follow rollouts to their end and catch crash loops',
+      environment,
+      bundling,
+      patterns: {
+        ServiceChanged: {
+          source: ['aws.ecs'],
+          detailType: ['ECS Deployment State Change', 'ECS Service Action'],
+        },
+        TaskStopped: {
+          source: ['aws.ecs'],
+          detailType: ['ECS Task State Change'],
+          detail: { lastStatus: ['STOPPED'], group: [{ prefix: 'service:' }] },
+        },
+      },
+    });
+    grantStateAccess(this.ecsEvents.function, table, { query: true });
+    // For the crash-loop alert's logs link; DescribeTaskDefinition has no resource-level permissions.
+    this.ecsEvents.function.addToRolePolicy(
+      new PolicyStatement({ actions: ['ecs:DescribeTaskDefinition'], resources: ['*'] }),
+    );
+
+    const pipelines = config.config.pipelines;
+    const bySelector = pipelines.some(
+      (p) => !Array.isArray(p.alarms) && Object.keys(p.alarms.tags).length > 0,
+    );
+    const names = [
+      ...new Set(pipelines.flatMap((p) => (Array.isArray(p.alarms) ? p.alarms : p.alarms.names))),
+    ].sort();
+    this.alarm = new EventFunction(this, 'Alarm', {
+      handlerName: 'alarm',
+      deadLetterQueue,
+      description: 'Deckhand: roll back a rollout whose alarm fires in its bake window',
+      environment,
+      bundling,
+      patterns: {
+        AlarmChanged: {
+          source: ['aws.cloudwatch'],
+          detailType: ['CloudWatch Alarm State Change'],
+          // Named alarms can be filtered here; a tag selector needs every alarm, matched in the function.
+          ...(bySelector ? {} : { detail: { alarmName: names.length > 0 ? names : ['(no alarms)'] } }),
+        },
+      },
+    });
+    const fn = this.alarm.function;
+    const stack = Stack.of(this);
+    grantStateAccess(fn, table, { query: true });
+    const services = [
+      ...new Set(pipelines.flatMap((p) => p.targets.map((t) => `${nameOf(t.cluster)}/${t.service}`))),
+    ].sort();
+    if (services.length > 0) {
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['ecs:UpdateService'],
+          resources: services.map((resourceName) =>
+            stack.formatArn({
+              service: 'ecs',
+              resource: 'service',
+              resourceName,
+              arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+            }),
+          ),
+        }),
+      );
+    }
+    if (bySelector) {
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['cloudwatch:ListTagsForResource'],
+          resources: [
+            stack.formatArn({
+              service: 'cloudwatch',
+              resource: 'alarm',
+              resourceName: '*',
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          ],
+        }),
+      );
+      if (fn.role) {
+        Validations.of(fn.role).acknowledge({
+          id: 'AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudwatch:<AWS::Region>:<AWS::AccountId>:alarm:*]',
+          reason: 'A tag selector matches alarms by their tags, so any alarm’s tags may need reading.',
+        });
+      }
+    }
+    if (this.ecsEvents.function.role) {
+      Validations.of(this.ecsEvents.function.role).acknowledge({
+        id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+        reason: 'ecs:DescribeTaskDefinition has no resource-level permissions.',
+      });
+    }
+  }
+}

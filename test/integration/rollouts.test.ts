@@ -1,0 +1,196 @@
+/**
+ * Rollout follow-through against moto: moto runs no deployments and evaluates no alarms, so the test plays
+ * AWS's part by sending the real-shaped events ECS and CloudWatch would send.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CloudWatchClient, DescribeAlarmsCommand, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
+import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createDocumentClient, createDynamoDbClient, stateTableName } from '#adapters/aws-clients.ts';
+import { createDynamoDbLedger } from '#adapters/ledger-dynamodb.ts';
+import { createStateTable } from '#adapters/state-table.ts';
+import { main } from '#cli/deckhand.ts';
+import { systemClock } from '#core/ports.ts';
+import { ecrUri, fargateService, Seeder, webTaskDefinition } from '../../scripts/lib/seed.ts';
+import { testAccount, testRegion } from '../helpers/aws.ts';
+import { pushEvent } from '../helpers/events.ts';
+import { loadEvent } from '../helpers/load-event.ts';
+
+const ecs = new ECSClient({});
+const ledger = createDynamoDbLedger(createDocumentClient(), stateTableName(), systemClock);
+const seed = new Seeder();
+const dir = mkdtempSync(join(tmpdir(), 'deckhand-rollouts-'));
+const config = join(dir, 'deckhand.config.json');
+let counter = 0;
+
+const cli = async (...args: string[]) => {
+  const lines: string[] = [];
+  const status = await main([...args, '--config', config], (line) => lines.push(line));
+  return { status, lines };
+};
+const replay = async (event: unknown) => {
+  const file = join(dir, `event-${(counter += 1)}.json`);
+  writeFileSync(file, JSON.stringify(event));
+  const { status, lines } = await cli('replay', file, '--json');
+  return { status, outcome: JSON.parse(lines[0] ?? '{}') };
+};
+const running = async () =>
+  (await ecs.send(new DescribeServicesCommand({ cluster: 'prod', services: ['web'] }))).services?.[0]
+    ?.taskDefinition ?? '';
+
+const minutesFromNow = (minutes: number) =>
+  new Date(Date.now() + minutes * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+const deploymentCompleted = async (digest: string) => {
+  const record = await ledger.getRollout('prod/web', digest);
+  expect(record?.deploymentId, 'UpdateService returned a deployment id').toBeTruthy();
+  const event = loadEvent<{
+    id: string;
+    account: string;
+    time: string;
+    resources: string[];
+    detail: Record<string, unknown>;
+  }>('aws.ecs/deployment-state-change-completed.awsdocs');
+  event.id = `deployment-${digest}`;
+  event.account = testAccount();
+  event.time = minutesFromNow(0);
+  event.resources = [`arn:aws:ecs:${testRegion()}:${testAccount()}:service/prod/web`];
+  Object.assign(event.detail, {
+    deploymentId: record?.deploymentId,
+    updatedAt: minutesFromNow(0),
+    reason: `ECS deployment ${record?.deploymentId} completed.`,
+  });
+  return replay(event);
+};
+
+describe('rollout follow-through and alarm rollback against moto', () => {
+  const digests: Record<string, string> = {};
+  let alarmArn: string;
+
+  beforeAll(async () => {
+    await createStateTable(createDynamoDbClient(), stateTableName());
+    await seed.repository('web');
+    for (const tag of ['1.0.0', '1.1.0', '1.2.0']) digests[tag] = await seed.pushImage('web', tag);
+    await seed.cluster('prod');
+    const td = await seed.taskDefinition(
+      webTaskDefinition('web', `${ecrUri(testAccount(), testRegion(), 'web')}:0.9.0`, testAccount()),
+    );
+    await seed.service(fargateService('prod', 'web', td, await seed.vpc()));
+    const cloudwatch = new CloudWatchClient({});
+    await cloudwatch.send(
+      new PutMetricAlarmCommand({
+        AlarmName: 'web-5xx',
+        MetricName: 'HTTPCode_Target_5XX_Count',
+        Namespace: 'AWS/ApplicationELB',
+        Statistic: 'Sum',
+        Period: 60,
+        EvaluationPeriods: 1,
+        Threshold: 5,
+        ComparisonOperator: 'GreaterThanThreshold',
+        Tags: [{ Key: 'deckhand:service', Value: 'web' }],
+      }),
+    );
+    alarmArn =
+      (await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: ['web-5xx'] }))).MetricAlarms?.[0]
+        ?.AlarmArn ?? '';
+    writeFileSync(
+      config,
+      JSON.stringify({
+        pipelines: [
+          {
+            name: 'web',
+            repository: 'web',
+            tags: 'semver:>=1.0.0',
+            targets: [{ cluster: 'prod', service: 'web' }],
+            bake: '10m',
+            alarms: { tags: { 'deckhand:service': 'web' } },
+          },
+        ],
+      }),
+    );
+  });
+
+  const push = (tag: string) =>
+    pushEvent({
+      account: testAccount(),
+      region: testRegion(),
+      repository: 'web',
+      tag,
+      digest: digests[tag] ?? '',
+    });
+
+  const alarm = (state: 'ALARM' | 'OK', id: string) => {
+    const event = loadEvent<{
+      id: string;
+      account: string;
+      time: string;
+      resources: string[];
+      detail: Record<string, unknown> & { state: Record<string, unknown> };
+    }>('aws.cloudwatch/alarm-state-change-single-metric.awsdocs');
+    event.id = id;
+    event.account = testAccount();
+    event.time = minutesFromNow(1);
+    event.resources = [alarmArn];
+    event.detail.alarmName = 'web-5xx';
+    event.detail.state = {
+      ...event.detail.state,
+      value: state,
+      timestamp: minutesFromNow(1).replace('Z', '.000+0000'),
+    };
+    return event;
+  };
+
+  it('deploys v1, sees it complete, deploys v2; an alarm in v2’s bake rolls back to v1 and pauses', async () => {
+    expect((await replay(push('1.0.0'))).outcome.outcome).toBe('deployed');
+    const v1Revision = await running();
+    expect((await deploymentCompleted(digests['1.0.0'] ?? '')).outcome.actions[0]).toMatchObject({
+      status: 'succeeded',
+      byDeckhand: true,
+    });
+    expect((await replay(push('1.1.0'))).outcome.outcome).toBe('deployed');
+    expect(await running()).not.toBe(v1Revision);
+    await deploymentCompleted(digests['1.1.0'] ?? '');
+
+    const fired = await replay(alarm('ALARM', 'alarm-1'));
+    expect(fired.outcome).toMatchObject({ outcome: 'rolled-back' });
+    expect(fired.outcome.actions[0]).toMatchObject({ status: 'rolled-back', to: v1Revision });
+    expect(await running()).toBe(v1Revision);
+    expect(await ledger.getRollout('prod/web', digests['1.1.0'] ?? '')).toMatchObject({
+      status: 'rolled-back',
+      rolledBackBy: 'deckhand',
+    });
+    expect(await ledger.getPause('prod/web')).toMatchObject({ pipeline: 'web' });
+
+    // The same alarm delivered again, and a later one, do nothing more.
+    expect((await replay(alarm('ALARM', 'alarm-1-again'))).outcome.outcome).toBe('ignored');
+    expect((await replay(alarm('OK', 'alarm-ok'))).outcome.outcome).toBe('recorded');
+    expect(await running()).toBe(v1Revision);
+
+    const status = await cli('status', 'web', '--json');
+    expect(JSON.parse(status.lines[0] ?? '{}')).toMatchObject({
+      taskDefinition: v1Revision,
+      lastRollout: { tag: '1.1.0', status: 'rolled-back' },
+      paused: { reason: expect.stringMatching(/web-5xx/) },
+    });
+  });
+
+  it('does not deploy while paused, and deploys again after `deckhand resume`', async () => {
+    const paused = await replay(push('1.2.0'));
+    expect(paused.outcome.actions[0]).toMatchObject({
+      status: 'paused',
+      reason: expect.stringMatching(/deckhand resume web/),
+    });
+    const before = await running();
+    expect(before).toBe(await running());
+
+    const resumed = await cli('resume', 'web');
+    expect(resumed.lines[0]).toMatch(/resumed web on prod\/web/);
+    expect(await ledger.getPause('prod/web')).toBeUndefined();
+
+    const again = { ...push('1.2.0'), id: 'push-1.2.0-after-resume' };
+    expect((await replay(again)).outcome.outcome).toBe('deployed');
+    expect(await running()).not.toBe(before);
+  });
+});
