@@ -184,6 +184,39 @@ describe('crash loops', () => {
     expect(outcomes.map((o) => o.outcome)).toEqual(['recorded', 'recorded', 'recorded']);
   });
 
+  it('links the crash-loop alert to the task’s CloudWatch logs when it uses awslogs', async () => {
+    const clock = new ManualClock();
+    const ecs = {
+      describeTaskDefinition: () =>
+        Promise.resolve({
+          tags: [],
+          taskDefinition: {
+            containerDefinitions: [
+              {
+                name: 'app',
+                logConfiguration: {
+                  logDriver: 'awslogs',
+                  options: { 'awslogs-group': '/ecs/web', 'awslogs-stream-prefix': 'ecs' },
+                },
+              },
+            ],
+          },
+        }),
+    } as unknown as EcsPort;
+    const deps = { config, ecs, ledger: new MemoryLedger(clock), clock };
+    let last;
+    for (const [n, minute] of [
+      [1, 0],
+      [2, 1],
+      [3, 2],
+    ] as const)
+      last = await followTaskEvent(stop(n, minute), deps);
+    const url = last?.actions[0]?.logsUrl ?? '';
+    expect(url).toMatch(
+      /^https:\/\/eu-west-1\.console\.aws\.amazon\.com\/cloudwatch\/home\?region=eu-west-1#logsV2:log-groups\/log-group\/\$252Fecs\$252Fweb\/log-events\/ecs\$252Fapp\$252F/,
+    );
+  });
+
   it('marks the rolling Deckhand rollout unhealthy', async () => {
     const clock = new ManualClock();
     const ledger = new MemoryLedger(clock);
