@@ -12,6 +12,8 @@
  *   pk `svc#<cluster>/<service>`  sk `stop#<time>#<task>` a failing task stop (crash-loop window)
  *   pk `svc#<cluster>/<service>`  sk `crashloop`         the one crash-loop alert per window
  *   pk `task#<task ARN>`          sk `v<version>`        dedupe of task state events
+ *   pk `notice#<id>`               sk `notice`           a notification already sent
+ *   pk `msg#<thread>`              sk `<destination>`    the Slack message a rollout's thread lives in
  * Items that only matter for a while carry `ttl` (epoch seconds).
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
@@ -505,5 +507,47 @@ export const createDynamoDbLedger = (
       if (error instanceof ConditionalCheckFailedException) return false;
       throw error;
     }
+  },
+
+  async claimNotice(id) {
+    try {
+      await wrap('PutItem notice', () =>
+        documents.send(
+          new PutCommand({
+            TableName: table,
+            Item: { pk: `notice#${id}`, sk: 'notice', ttl: epochSeconds(clock.now()) + 30 * day },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        ),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  },
+
+  async getMessageRef(thread, destination) {
+    const { Item } = await wrap('GetItem message', () =>
+      documents.send(
+        new GetCommand({
+          TableName: table,
+          Key: { pk: `msg#${thread}`, sk: destination },
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    return Item ? { channel: String(Item.channel), ts: String(Item.ts) } : undefined;
+  },
+
+  async putMessageRef(thread, destination, ref) {
+    await wrap('PutItem message', () =>
+      documents.send(
+        new PutCommand({
+          TableName: table,
+          Item: { pk: `msg#${thread}`, sk: destination, ...ref, ttl: epochSeconds(clock.now()) + 30 * day },
+        }),
+      ),
+    );
   },
 });

@@ -5,7 +5,7 @@
  */
 import { createCloudWatchClient } from '#adapters/aws-clients.ts';
 import { createAlarmsAdapter } from '#adapters/cloudwatch.ts';
-import { selfRoles, wireDeployDeps } from '#adapters/wiring.ts';
+import { type Notifier, selfRoles, wireDeployDeps, wireNotifier } from '#adapters/wiring.ts';
 import { errorMessage } from '#core/errors.ts';
 import { eventIdOf } from '#core/events/parse-event.ts';
 import type { Outcome } from '#core/outcome.ts';
@@ -45,6 +45,8 @@ export const replay = async (options: ReplayOptions, write: (line: string) => vo
     audit: () => ({ ...deps.deploy(), selfRoles: selfRoles() }),
     rollout: () => ({ ...deps.deploy(), alarms: createAlarmsAdapter(createCloudWatchClient()) }),
   };
+  let notifier: Notifier | undefined;
+  const wireNotifierOnce = () => (notifier ??= wireNotifier(deps.deploy()));
   let status = 0;
   for (const file of options.files) {
     const parsed = readJsonFile(file);
@@ -52,6 +54,8 @@ export const replay = async (options: ReplayOptions, write: (line: string) => vo
       let outcome: Outcome;
       try {
         outcome = await routeEvent(event, deps);
+        // As the Lambdas do: tell the teams after the outcome is recorded (never on a dry run).
+        if (!options.dryRun) await wireNotifierOnce().deliver(outcome, event);
       } catch (error) {
         outcome = {
           eventId: eventIdOf(event),

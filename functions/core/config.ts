@@ -36,6 +36,34 @@ const severityCounts = z.partialRecord(
   z.number().int().min(1),
 );
 
+export const notifyTriggers = ['deploy', 'guardrail', 'out-of-band', 'crash-loop', 'alarm', 'drift'] as const;
+export type NotifyTrigger = (typeof notifyTriggers)[number];
+
+const secretArn = z
+  .string()
+  .regex(/^arn:aws[a-z-]*:secretsmanager:[^:]+:\d{12}:secret:.+/, 'a Secrets Manager secret ARN');
+
+const teamSchema = z.strictObject({
+  slack: z
+    .union([
+      z.strictObject({
+        channel: z.string().regex(/^[CGD][A-Z0-9]{2,}$/, 'a Slack channel ID, e.g. C0123456789'),
+        botToken: secretArn.describe(
+          'Secret holding the xoxb- bot token (Web API: messages update in place)',
+        ),
+      }),
+      z.strictObject({
+        webhook: secretArn.describe('Secret holding the incoming-webhook URL (one post per change)'),
+      }),
+    ])
+    .optional(),
+  notify: z
+    .array(z.enum(notifyTriggers))
+    .default([...notifyTriggers])
+    .describe('What this team is told'),
+});
+export type TeamConfig = z.infer<typeof teamSchema>;
+
 export const pipelineSchema = z
   .strictObject({
     name: name.regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" and "-" only').describe('Unique name'),
@@ -84,6 +112,13 @@ export const configSchema = z
     $schema: z.string().optional(),
     pipelines: z.array(pipelineSchema).default([]),
     guardrails: guardrailsSchema.default(guardrailsSchema.parse({})),
+    teams: z.record(name, teamSchema).default({}),
+    notifications: z
+      .strictObject({
+        defaultTeam: name.optional().describe('Team told about everything no team owns'),
+        teamTag: name.default('deckhand:team').describe('ECS service tag naming the owning team'),
+      })
+      .default({ teamTag: 'deckhand:team' }),
     rollouts: z
       .strictObject({ crashLoop: crashLoopSchema.default({ stops: 3, window: '10m' }) })
       .default({ crashLoop: { stops: 3, window: '10m' } }),
@@ -100,7 +135,22 @@ export const configSchema = z
         });
       }
       seen.set(pipeline.name, index);
+      if (pipeline.team && !(pipeline.team in config.teams) && Object.keys(config.teams).length > 0) {
+        context.addIssue({
+          code: 'custom',
+          path: ['pipelines', index, 'team'],
+          message: `team "${pipeline.team}" is not defined under teams`,
+        });
+      }
     });
+    const fallback = config.notifications.defaultTeam;
+    if (fallback && !(fallback in config.teams)) {
+      context.addIssue({
+        code: 'custom',
+        path: ['notifications', 'defaultTeam'],
+        message: `team "${fallback}" is not defined under teams`,
+      });
+    }
   });
 
 export type DeckhandConfig = z.infer<typeof configSchema>;

@@ -143,6 +143,16 @@ export interface LedgerPort {
   recordFailingStop(serviceKey: string, stop: FailingStop, since: string): Promise<FailingStop[]>;
   /** Claims the one crash-loop alert of the service until `until`; false while an earlier one holds. */
   claimCrashLoopAlert(serviceKey: string, now: string, until: string): Promise<boolean>;
+  /** First claim of (notice key, state, destination) is true: the same notice is never sent twice. */
+  claimNotice(id: string): Promise<boolean>;
+  /** The Slack message a rollout's thread lives in, per destination, so it is updated in place. */
+  getMessageRef(thread: string, destination: string): Promise<MessageRef | undefined>;
+  putMessageRef(thread: string, destination: string, ref: MessageRef): Promise<void>;
+}
+
+export interface MessageRef {
+  channel: string;
+  ts: string;
 }
 
 export interface ForeignDeployment {

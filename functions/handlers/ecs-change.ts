@@ -2,13 +2,18 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { idempotentOnEventId } from '#adapters/idempotency.ts';
-import { wireAuditDeps } from '#adapters/wiring.ts';
+import { wireAuditDeps, wireNotifier } from '#adapters/wiring.ts';
 import { logger } from '#commons/powertools.ts';
 import { type AuditOutcome, auditEcsChange } from '#core/use-cases/audit-ecs-change.ts';
 
 const deps = wireAuditDeps();
+const notifier = wireNotifier(deps);
 
-export const ecsChange = (event: unknown): Promise<AuditOutcome> => auditEcsChange(event, deps);
+export const ecsChange = async (event: unknown): Promise<AuditOutcome> => {
+  const outcome = await auditEcsChange(event, deps);
+  await notifier.deliver(outcome, event);
+  return outcome;
+};
 
 export const handler = middy(ecsChange)
   .use(injectLambdaContext(logger, { resetKeys: true }))

@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { bundledConfigName, copyConfigInto, type SynthConfig } from '../deckhand-config.ts';
 import type { DeckhandFunction } from './deckhand-function.ts';
 import { EventFunction } from './event-function.ts';
+import { grantNotify } from './notifications.ts';
 import { grantStateAccess } from './state-access.ts';
 
 export interface DeployOnPushProps {
@@ -59,7 +60,10 @@ export class DeployOnPush extends Construct {
       },
     });
     // The scan handler resumes parked pushes, so it deploys exactly as image-push does.
-    for (const fn of [this.handler.function, this.scanHandler.function]) grantDeploy(fn, config, table);
+    for (const fn of [this.handler.function, this.scanHandler.function]) {
+      grantDeploy(fn, config, table);
+      grantNotify(fn, config);
+    }
   }
 }
 

@@ -5,6 +5,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { bundledConfigName, copyConfigInto, type SynthConfig } from '../deckhand-config.ts';
 import { EventFunction } from './event-function.ts';
+import { grantNotify } from './notifications.ts';
 import { grantStateAccess } from './state-access.ts';
 
 export interface GuardrailAuditProps {
@@ -56,6 +57,7 @@ export class GuardrailAudit extends Construct {
       arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
     });
     grantStateAccess(fn, table);
+    grantNotify(fn, config);
     fn.addToRolePolicy(new PolicyStatement({ actions: ['ecs:DescribeServices'], resources: [anyService] }));
     fn.addToRolePolicy(
       // DescribeTaskDefinition has no resource-level permissions.

@@ -5,6 +5,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { bundledConfigName, copyConfigInto, type SynthConfig } from '../deckhand-config.ts';
 import { EventFunction } from './event-function.ts';
+import { grantNotify } from './notifications.ts';
 import { grantStateAccess } from './state-access.ts';
 
 export interface RolloutFollowThroughProps {
@@ -47,6 +48,7 @@ export class RolloutFollowThrough extends Construct {
       },
     });
     grantStateAccess(this.ecsEvents.function, table, { query: true });
+    grantNotify(this.ecsEvents.function, config);
     // For the crash-loop alert's logs link; DescribeTaskDefinition has no resource-level permissions.
     this.ecsEvents.function.addToRolePolicy(
       new PolicyStatement({ actions: ['ecs:DescribeTaskDefinition'], resources: ['*'] }),
@@ -77,6 +79,7 @@ export class RolloutFollowThrough extends Construct {
     const fn = this.alarm.function;
     const stack = Stack.of(this);
     grantStateAccess(fn, table, { query: true });
+    grantNotify(fn, config);
     const services = [
       ...new Set(pipelines.flatMap((p) => p.targets.map((t) => `${nameOf(t.cluster)}/${t.service}`))),
     ].sort();

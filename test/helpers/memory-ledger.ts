@@ -10,6 +10,7 @@ import type {
   FailingStop,
   ForeignDeployment,
   LedgerPort,
+  MessageRef,
   Pause,
   RolloutRecord,
   RolloutStatus,
@@ -27,6 +28,8 @@ export class MemoryLedger implements LedgerPort {
   private readonly taskEvents = new Set<string>();
   readonly stops = new Map<string, FailingStop[]>();
   private readonly crashAlerts = new Map<string, string>();
+  readonly notices = new Set<string>();
+  readonly messageRefs = new Map<string, MessageRef>();
   readonly pending = new Map<string, Map<string, unknown>>();
   private readonly locks = new Map<string, { owner: string; expiresAt: number }>();
   private readonly clock: Clock;
@@ -187,6 +190,21 @@ export class MemoryLedger implements LedgerPort {
     if (held && held >= now) return Promise.resolve(false);
     this.crashAlerts.set(serviceKey, until);
     return Promise.resolve(true);
+  }
+
+  claimNotice(id: string) {
+    if (this.notices.has(id)) return Promise.resolve(false);
+    this.notices.add(id);
+    return Promise.resolve(true);
+  }
+
+  getMessageRef(thread: string, destination: string) {
+    return Promise.resolve(this.messageRefs.get(`${thread}|${destination}`));
+  }
+
+  putMessageRef(thread: string, destination: string, ref: MessageRef) {
+    this.messageRefs.set(`${thread}|${destination}`, ref);
+    return Promise.resolve();
   }
 
   recordAudit(audit: AuditRecord) {

@@ -219,6 +219,21 @@ describe.each([false, true])('Deckhand stack (production: %s)', (production) => 
     }
   });
 
+  it('reads only the Slack secrets the config names', () => {
+    const statements = Object.values(resourcesOf(template, 'AWS::IAM::Policy')).flatMap(
+      (policy) => (policy.Properties.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement,
+    );
+    const reads = statements.filter((s) => s.Action === 'secretsmanager:GetSecretValue');
+    expect(reads.length).toBeGreaterThanOrEqual(5);
+    for (const read of reads) {
+      expect(read.Resource).toEqual([
+        'arn:aws:secretsmanager:eu-west-1:111122223333:secret:deckhand/slack/payments-AbCdEf',
+        'arn:aws:secretsmanager:eu-west-1:111122223333:secret:deckhand/slack/search',
+        'arn:aws:secretsmanager:eu-west-1:111122223333:secret:deckhand/slack/search-??????',
+      ]);
+    }
+  });
+
   it('passes cdk-nag AwsSolutions, every acknowledgement carrying a reason', () => {
     const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8')) as {
       pluginReports: {

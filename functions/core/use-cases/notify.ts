@@ -1,0 +1,164 @@
+/**
+ * Team notifications: after a use case has written its outcome, tell the owning team in Slack.
+ *
+ * Primary course:
+ *  1. Turn the outcome into notices (the message model); enrich rollout notices from the ledger.
+ *  2. Route each notice: the pipeline's team, else the service's team tag, else the default team, else the
+ *     local default webhook; skip teams not subscribed to the notice's trigger.
+ *  3. Claim (notice, state, destination) in the ledger, so a duplicate event never posts twice.
+ *  4. Web API destinations: post a rollout's first message and update it in place afterwards (channel and
+ *     ts kept in the ledger). Webhook destinations: post each change.
+ *
+ * Alternate courses: any failure is logged with the notice id and swallowed. A notification never fails
+ * or delays the deploy it reports, and the event is not retried for it.
+ */
+import { logger } from '#commons/powertools.ts';
+import { type DeckhandConfig, pipelinesForService, type TeamConfig } from '../config.ts';
+import { errorMessage } from '../errors.ts';
+import { type Notice, type NoticeContext, noticesFor } from '../notify/notice.ts';
+import { renderSlack, type SlackMessage } from '../notify/slack-blocks.ts';
+import type { Outcome } from '../outcome.ts';
+import type { EcsPort, LedgerPort } from '../ports.ts';
+
+export type Destination =
+  | { kind: 'api'; id: string; channel: string; tokenSecret: string }
+  | { kind: 'webhook'; id: string; urlSecret: string }
+  | { kind: 'webhook-url'; id: string; url: string };
+
+export interface SlackPort {
+  /** Posts; the Web API answers the message's channel and ts, a webhook answers nothing. */
+  post(destination: Destination, message: SlackMessage): Promise<{ channel: string; ts: string } | undefined>;
+  update(
+    destination: Destination & { kind: 'api' },
+    ref: { channel: string; ts: string },
+    message: SlackMessage,
+  ): Promise<void>;
+}
+
+export interface NotifyDeps {
+  config: DeckhandConfig;
+  slack: SlackPort;
+  ledger: LedgerPort;
+  ecs: Pick<EcsPort, 'describeServices'>;
+  /** DECKHAND_SLACK_WEBHOOK_URL: the default route of every team without a destination of its own. */
+  defaultWebhookUrl?: string;
+}
+
+export interface DeliveryReport {
+  sent: number;
+  updated: number;
+  skipped: number;
+  failed: number;
+}
+
+const destinationOf = (
+  team: string | undefined,
+  config: TeamConfig | undefined,
+  fallbackUrl: string | undefined,
+): Destination | undefined => {
+  const slack = config?.slack;
+  if (slack && 'channel' in slack)
+    return {
+      kind: 'api',
+      id: `${team}:${slack.channel}`,
+      channel: slack.channel,
+      tokenSecret: slack.botToken,
+    };
+  if (slack) return { kind: 'webhook', id: `${team}:webhook`, urlSecret: slack.webhook };
+  return fallbackUrl ? { kind: 'webhook-url', id: 'default-webhook', url: fallbackUrl } : undefined;
+};
+
+const teamOf = async (notice: Notice, deps: NotifyDeps): Promise<string | undefined> => {
+  const { pipeline, cluster, service } = notice.owner;
+  const owning = pipeline
+    ? deps.config.pipelines.find((p) => p.name === pipeline)
+    : cluster && service
+      ? pipelinesForService(deps.config, cluster, service).find((p) => p.team)
+      : undefined;
+  if (owning?.team) return owning.team;
+  if (cluster && service) {
+    try {
+      const snapshot = (await deps.ecs.describeServices(cluster, [service])).get(service);
+      const tagged = snapshot?.tags.find((tag) => tag.key === deps.config.notifications.teamTag)?.value;
+      if (tagged) return tagged;
+    } catch (error) {
+      logger.warn('team tag not read', { cluster, serviceName: service, error: errorMessage(error) });
+    }
+  }
+  return deps.config.notifications.defaultTeam;
+};
+
+const enrich = async (notice: Notice, deps: NotifyDeps): Promise<Notice> => {
+  if (!notice.rollout || notice.owner.pipeline) return notice;
+  const record = await deps.ledger.getRollout(notice.rollout.serviceKey, notice.rollout.digest);
+  if (!record) return notice;
+  return {
+    ...notice,
+    title: `${record.service}: ${record.tag} ${notice.title.slice(notice.title.indexOf(':') + 2)}`,
+    fields: [
+      { label: 'Pipeline', value: record.pipeline },
+      { label: 'Image tag', value: record.tag },
+      ...notice.fields,
+    ],
+    owner: { ...notice.owner, pipeline: record.pipeline },
+  };
+};
+
+export const deliverNotices = async (
+  outcome: Outcome,
+  context: NoticeContext,
+  deps: NotifyDeps,
+): Promise<DeliveryReport> => {
+  const report: DeliveryReport = { sent: 0, updated: 0, skipped: 0, failed: 0 };
+  let notices: Notice[];
+  try {
+    notices = noticesFor(outcome, context);
+  } catch (error) {
+    logger.error('notices not built', { eventId: outcome.eventId, error: errorMessage(error) });
+    return { ...report, failed: 1 };
+  }
+  for (const raw of notices) {
+    const id = `${raw.key}#${raw.state}`;
+    try {
+      const notice = await enrich(raw, deps);
+      const team = await teamOf(notice, deps);
+      const teamConfig = team ? deps.config.teams[team] : undefined;
+      if (teamConfig && !teamConfig.notify.includes(notice.trigger)) {
+        report.skipped += 1;
+        continue;
+      }
+      const destination = destinationOf(team, teamConfig, deps.defaultWebhookUrl);
+      if (!destination) {
+        logger.info('no route for notice', { noticeId: id, team });
+        report.skipped += 1;
+        continue;
+      }
+      if (!(await deps.ledger.claimNotice(`${id}#${destination.id}`))) {
+        report.skipped += 1;
+        continue;
+      }
+      const message = renderSlack(notice);
+      const ref =
+        destination.kind === 'api' && notice.thread
+          ? await deps.ledger.getMessageRef(notice.thread, destination.id)
+          : undefined;
+      if (ref && destination.kind === 'api') {
+        await deps.slack.update(destination, ref, message);
+        report.updated += 1;
+      } else {
+        const posted = await deps.slack.post(destination, message);
+        if (posted && notice.thread) await deps.ledger.putMessageRef(notice.thread, destination.id, posted);
+        report.sent += 1;
+      }
+    } catch (error) {
+      // Never thrown: the outcome is already recorded, and a retry would re-run the use case.
+      logger.error('notification failed', {
+        noticeId: id,
+        eventId: outcome.eventId,
+        error: errorMessage(error),
+      });
+      report.failed += 1;
+    }
+  }
+  return report;
+};
