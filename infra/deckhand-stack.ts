@@ -2,6 +2,7 @@ import { Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { DeadLetterQueue } from './constructs/dead-letter-queue.ts';
 import { DeployOnPush } from './constructs/deploy-on-push.ts';
+import { DriftCheck } from './constructs/drift-check.ts';
 import { GuardrailAudit } from './constructs/guardrail-audit.ts';
 import { RolloutFollowThrough } from './constructs/rollout-follow-through.ts';
 import { StateTable } from './constructs/state-table.ts';
@@ -17,6 +18,7 @@ export class DeckhandStack extends Stack {
   readonly deployOnPush: DeployOnPush;
   readonly guardrailAudit: GuardrailAudit;
   readonly rollouts: RolloutFollowThrough;
+  readonly drift: DriftCheck;
 
   constructor(scope: Construct, id: string, props: DeckhandStackProps) {
     super(scope, id, props);
@@ -38,6 +40,11 @@ export class DeckhandStack extends Stack {
       ),
     });
     this.rollouts = new RolloutFollowThrough(this, 'Rollouts', {
+      config,
+      table: this.state.table,
+      deadLetterQueue: this.deadLetters.queue,
+    });
+    this.drift = new DriftCheck(this, 'Drift', {
       config,
       table: this.state.table,
       deadLetterQueue: this.deadLetters.queue,

@@ -14,6 +14,7 @@
  *   pk `task#<task ARN>`          sk `v<version>`        dedupe of task state events
  *   pk `notice#<id>`               sk `notice`           a notification already sent
  *   pk `msg#<thread>`              sk `<destination>`    the Slack message a rollout's thread lives in
+ *   pk `svc#<cluster>/<service>`  sk `drift`             what the last drift report said
  * Items that only matter for a while carry `ttl` (epoch seconds).
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
@@ -28,7 +29,9 @@ import {
 import { TransientError } from '#core/errors.ts';
 import type { ScanRecord } from '#core/guardrails/scan-gate.ts';
 import type {
+  AuditRecord,
   ClaimResult,
+  DriftState,
   Clock,
   FailingStop,
   LedgerPort,
@@ -547,6 +550,50 @@ export const createDynamoDbLedger = (
           TableName: table,
           Item: { pk: `msg#${thread}`, sk: destination, ...ref, ttl: epochSeconds(clock.now()) + 30 * day },
         }),
+      ),
+    );
+  },
+
+  async lastAudit(resource) {
+    const { Items = [] } = await wrap('Query audit', () =>
+      documents.send(
+        new QueryCommand({
+          TableName: table,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': `audit#${resource}` },
+          ScanIndexForward: false,
+          Limit: 1,
+        }),
+      ),
+    );
+    return strip<AuditRecord>(Items[0]);
+  },
+
+  async getDriftState(serviceKey) {
+    const { Item } = await wrap('GetItem drift', () =>
+      documents.send(
+        new GetCommand({
+          TableName: table,
+          Key: { pk: servicePk(serviceKey), sk: 'drift' },
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    return strip<DriftState>(Item);
+  },
+
+  async putDriftState(serviceKey, state) {
+    await wrap('PutItem drift', () =>
+      documents.send(
+        new PutCommand({ TableName: table, Item: { pk: servicePk(serviceKey), sk: 'drift', ...state } }),
+      ),
+    );
+  },
+
+  async deleteDriftState(serviceKey) {
+    await wrap('DeleteItem drift', () =>
+      documents.send(
+        new DeleteCommand({ TableName: table, Key: { pk: servicePk(serviceKey), sk: 'drift' } }),
       ),
     );
   },

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { logger } from '#commons/powertools.ts';
 import { ConfigError } from '#core/errors.ts';
 import { check } from './check.ts';
+import { drift } from './drift.ts';
 import { init } from './init.ts';
 import { InputError } from './read-json.ts';
 import { replay } from './replay.ts';
@@ -17,6 +18,7 @@ commands:
                                                  handle EventBridge events in-process, as the Lambdas do
   status [pipeline] [--config F] [--json]        each service: running revision, deployed digest, last rollout, pause
   resume <pipeline> [--config F]                 resume automation paused by an alarm rollback
+  drift [--config F] [--json] [--notify]         what runs vs what Deckhand deployed; exit 3 on drift
   check <file>... [--config F] [--format text|json|sarif]
                                                  guardrails over task definitions, services, CloudFormation
                                                  templates; exit 1 when a finding would block
@@ -34,6 +36,7 @@ const parseOptions = (args: string[]) =>
       format: { type: 'string', default: 'text' },
       yes: { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false },
+      notify: { type: 'boolean', default: false },
     },
   });
 
@@ -72,6 +75,11 @@ export const main = async (argv: string[], write = (line: string) => console.log
             ...(positionals[0] ? { pipeline: positionals[0] } : {}),
             ...(values.config ? { config: values.config } : {}),
           },
+          write,
+        );
+      case 'drift':
+        return await drift(
+          { json: values.json, notify: values.notify, ...(values.config ? { config: values.config } : {}) },
           write,
         );
       case 'resume':

@@ -97,6 +97,7 @@ export const pipelineSchema = z
       .default([])
       .describe('CloudWatch alarms watching this pipeline’s services: names, or a tag selector'),
     crashLoop: crashLoopSchema.optional(),
+    reconcile: z.boolean().default(false).describe('On drift, redeploy the revision Deckhand deployed'),
   })
   .superRefine((pipeline, context) => {
     try {
@@ -119,6 +120,16 @@ export const configSchema = z
         teamTag: name.default('deckhand:team').describe('ECS service tag naming the owning team'),
       })
       .default({ teamTag: 'deckhand:team' }),
+    drift: z
+      .strictObject({
+        interval: duration.default('15m').describe('How often the scheduled drift check runs'),
+        stuckAfter: duration.default('30m').describe('A rolling deployment older than this is stuck'),
+        desiredCount: z
+          .boolean()
+          .default(false)
+          .describe('Report desiredCount changes (off: autoscaling changes it)'),
+      })
+      .default({ interval: '15m', stuckAfter: '30m', desiredCount: false }),
     rollouts: z
       .strictObject({ crashLoop: crashLoopSchema.default({ stops: 3, window: '10m' }) })
       .default({ crashLoop: { stops: 3, window: '10m' } }),

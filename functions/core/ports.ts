@@ -66,6 +66,8 @@ export interface RolloutRecord {
   reason?: string;
   /** Guardrail findings worth telling (fail, warn, error, pending) judged before the deploy. */
   findings?: Finding[];
+  /** The service's desiredCount when Deckhand deployed (drift reports changes only when asked). */
+  desiredCount?: number;
   /** When ECS reported the deployment COMPLETED (status `succeeded`). */
   completedAt?: string;
   /** A crash loop or an alarm hit it while it ran: never a known-good revision. */
@@ -148,6 +150,17 @@ export interface LedgerPort {
   /** The Slack message a rollout's thread lives in, per destination, so it is updated in place. */
   getMessageRef(thread: string, destination: string): Promise<MessageRef | undefined>;
   putMessageRef(thread: string, destination: string, ref: MessageRef): Promise<void>;
+  /** The newest out-of-band change recorded for a resource (service or task-definition ARN). */
+  lastAudit(resource: string): Promise<AuditRecord | undefined>;
+  getDriftState(serviceKey: string): Promise<DriftState | undefined>;
+  putDriftState(serviceKey: string, state: DriftState): Promise<void>;
+  deleteDriftState(serviceKey: string): Promise<void>;
+}
+
+/** What the last drift report said about a service, so the next one tells only what changed. */
+export interface DriftState {
+  fingerprint: string;
+  since: string;
 }
 
 export interface MessageRef {

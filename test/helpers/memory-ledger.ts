@@ -7,6 +7,7 @@ import type {
   AuditRecord,
   ClaimResult,
   Clock,
+  DriftState,
   FailingStop,
   ForeignDeployment,
   LedgerPort,
@@ -30,6 +31,7 @@ export class MemoryLedger implements LedgerPort {
   private readonly crashAlerts = new Map<string, string>();
   readonly notices = new Set<string>();
   readonly messageRefs = new Map<string, MessageRef>();
+  readonly drift = new Map<string, DriftState>();
   readonly pending = new Map<string, Map<string, unknown>>();
   private readonly locks = new Map<string, { owner: string; expiresAt: number }>();
   private readonly clock: Clock;
@@ -204,6 +206,24 @@ export class MemoryLedger implements LedgerPort {
 
   putMessageRef(thread: string, destination: string, ref: MessageRef) {
     this.messageRefs.set(`${thread}|${destination}`, ref);
+    return Promise.resolve();
+  }
+
+  lastAudit(resource: string) {
+    return Promise.resolve(this.audits.filter((a) => a.resource === resource).at(-1));
+  }
+
+  getDriftState(serviceKey: string) {
+    return Promise.resolve(this.drift.get(serviceKey));
+  }
+
+  putDriftState(serviceKey: string, state: DriftState) {
+    this.drift.set(serviceKey, state);
+    return Promise.resolve();
+  }
+
+  deleteDriftState(serviceKey: string) {
+    this.drift.delete(serviceKey);
     return Promise.resolve();
   }
 

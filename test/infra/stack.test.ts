@@ -133,8 +133,9 @@ describe.each([false, true])('Deckhand stack (production: %s)', (production) => 
 
   it('routes a successful push of a configured repository, and nothing else, to image-push', async () => {
     const rules = Object.values(resourcesOf(template, 'AWS::Events::Rule'));
-    const pattern = rules.find((r) => JSON.stringify(r.Properties.EventPattern).includes('ECR Image Action'))
-      ?.Properties.EventPattern;
+    const pattern = rules.find((r) =>
+      JSON.stringify(r.Properties.EventPattern ?? {}).includes('ECR Image Action'),
+    )?.Properties.EventPattern;
     expect(pattern).toBeDefined();
     const push = loadEvent<{ source: string; 'detail-type': string; detail: Record<string, unknown> }>(
       'aws.ecr/image-action-push-success',
@@ -150,7 +151,7 @@ describe.each([false, true])('Deckhand stack (production: %s)', (production) => 
 
   it('routes scans and ECS CloudTrail calls to their functions, and tells the audit which roles are Deckhand', async () => {
     const rules = Object.values(resourcesOf(template, 'AWS::Events::Rule')).map(
-      (r) => r.Properties.EventPattern,
+      (r) => r.Properties.EventPattern ?? {},
     );
     const scanPatterns = rules.filter((p) => /Image Scan|Inspector2 Scan/.test(JSON.stringify(p)));
     const auditPattern = rules.find((p) => JSON.stringify(p).includes('AWS API Call via CloudTrail'));
@@ -174,7 +175,7 @@ describe.each([false, true])('Deckhand stack (production: %s)', (production) => 
 
   it('routes ECS deployment, service and STOPPED task events, and the configured alarms', async () => {
     const patterns = Object.values(resourcesOf(template, 'AWS::Events::Rule')).map(
-      (r) => r.Properties.EventPattern,
+      (r) => r.Properties.EventPattern ?? {},
     );
     const find = (text: string) => patterns.filter((p) => JSON.stringify(p).includes(text));
     const [serviceEvents] = find('ECS Deployment State Change');
@@ -217,6 +218,10 @@ describe.each([false, true])('Deckhand stack (production: %s)', (production) => 
       ])
         expect(actions, String(fn.Properties.Description)).toContain(action);
     }
+  });
+
+  it('runs the drift check every 15 minutes by default', () => {
+    template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(15 minutes)' });
   });
 
   it('reads only the Slack secrets the config names', () => {

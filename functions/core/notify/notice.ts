@@ -289,6 +289,57 @@ const auditNotices = (outcome: Outcome, context: NoticeContext): Notice[] =>
         },
       }));
 
+interface DriftReportLike {
+  pipeline: string;
+  team?: string;
+  cluster: string;
+  service: string;
+  change: string;
+  reconciled?: string;
+  drift: {
+    kind: string;
+    expected: string;
+    actual: string;
+    fields: string[];
+    actor?: string;
+    since: string;
+  }[];
+}
+
+/** One digest per team, listing only drift that is new, changed or resolved since the last report. */
+const driftNotices = (outcome: Outcome, context: NoticeContext): Notice[] => {
+  const told = (outcome.actions as DriftReportLike[]).filter((r) => r.change !== 'unchanged');
+  return [...Map.groupBy(told, (r) => r.team ?? `pipeline:${r.pipeline}`)].map(([group, reports]) => {
+    const first = reports[0] as DriftReportLike;
+    const open = reports.filter((r) => r.change !== 'resolved');
+    return {
+      trigger: 'drift' as const,
+      key: `drift#${group}#${outcome.eventId}`,
+      state: 'report',
+      tone: open.length > 0 ? ('warning' as const) : ('success' as const),
+      title: open.length > 0 ? `Drift in ${open.length} service(s)` : 'Drift resolved',
+      summary: 'What runs is not what Deckhand deployed:',
+      fields: [{ label: 'Checked by', value: context.trigger }],
+      details: reports.flatMap((r) =>
+        r.change === 'resolved'
+          ? [`${r.cluster}/${r.service} (${r.pipeline}): resolved`]
+          : r.drift.map(
+              (d) =>
+                `${r.cluster}/${r.service} (${r.pipeline}) ${r.change}: ${d.kind} drift, expected ${d.expected}, running ${d.actual}` +
+                `${d.fields.length > 0 && d.kind === 'config' ? `; fields ${d.fields.join(', ')}` : ''}` +
+                `${d.actor ? `; changed by ${d.actor}` : ''}${r.reconciled ? `; ${r.reconciled}` : ''}; since ${d.since}`,
+            ),
+      ),
+      links: reports
+        .slice(0, 5)
+        .map((r) => ({ label: `${r.service}`, url: ecsServiceUrl(context.region, r.cluster, r.service) })),
+      owner: ownerOf(first),
+    };
+  });
+};
+
+const ownerOf = (report: DriftReportLike) => ({ pipeline: report.pipeline });
+
 /** Every notice an outcome warrants; nested outcomes (a scan resuming pushes) are flattened. */
 export const noticesFor = (outcome: Outcome, context: NoticeContext): Notice[] => {
   switch (outcome.detailType) {
@@ -306,6 +357,8 @@ export const noticesFor = (outcome: Outcome, context: NoticeContext): Notice[] =
       return alarmNotices(outcome, context);
     case 'AWS API Call via CloudTrail':
       return auditNotices(outcome, context);
+    case 'Deckhand Drift Report':
+      return driftNotices(outcome, context);
     default:
       return [];
   }

@@ -349,6 +349,7 @@ export const deployImage = async (event: EcrImagePush, deps: DeployDeps): Promis
       pushedAt,
       status: 'claimed',
       fromTaskDefinition: target.snapshot.taskDefinition,
+      desiredCount: target.snapshot.desiredCount,
       leaseUntil: new Date(clock.now().getTime() + claimLeaseMs).toISOString(),
       createdAt: now,
       updatedAt: now,

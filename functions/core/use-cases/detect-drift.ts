@@ -1,0 +1,233 @@
+/**
+ * Drift: what runs against what Deckhand deployed, for every pipeline target.
+ *
+ * Primary course:
+ *  1. Read every target service (DescribeServices, 10 per call, per cluster) and its ledger head and rollouts.
+ *  2. Revision drift: the service runs another revision than the head, and no rollback explains it.
+ *  3. Image drift: a targeted container's image is not the digest Deckhand pinned.
+ *  4. Config drift: the running revision differs from Deckhand's in any other field (normalised paths).
+ *  5. Stuck: a rolling deployment IN_PROGRESS longer than `drift.stuckAfter`.
+ *  6. Name the actor from the out-of-band changes the guardrail handler recorded, where there is one.
+ *  7. Compare with the last report (ledger): mark each drift new, changed or unchanged, and drift that
+ *     disappeared as resolved. Reconcile pipelines that ask for it by redeploying the head's revision.
+ *
+ * Task definitions are described once per revision per run; desiredCount is drift only when configured.
+ */
+import { logger } from '#commons/powertools.ts';
+import type { DeckhandConfig, PipelineConfig } from '../config.ts';
+import { errorMessage } from '../errors.ts';
+import { pinnedImage } from '../image-ref.ts';
+import type { Outcome } from '../outcome.ts';
+import type { Clock, DescribedTaskDefinition, EcsPort, LedgerPort, ServiceSnapshot } from '../ports.ts';
+import { diffTaskDefinitions } from '../drift/diff.ts';
+import { parseDuration } from '../rollouts/duration.ts';
+import { familyRevision } from '../task-definition.ts';
+import { serviceKeyOf } from './deploy-image.ts';
+
+export interface DriftDeps {
+  config: DeckhandConfig;
+  ecs: EcsPort;
+  ledger: LedgerPort;
+  clock: Clock;
+}
+
+export type DriftKind = 'revision' | 'image' | 'config' | 'stuck' | 'desired-count';
+
+export interface DriftItem {
+  pipeline: string;
+  team?: string;
+  cluster: string;
+  service: string;
+  kind: DriftKind;
+  expected: string;
+  actual: string;
+  fields: string[];
+  since: string;
+  actor?: string;
+}
+
+export interface DriftServiceReport {
+  pipeline: string;
+  team?: string;
+  cluster: string;
+  service: string;
+  /** `new` and `changed` are told; `unchanged` is not; `resolved` gets a note. */
+  change: 'new' | 'changed' | 'unchanged' | 'resolved';
+  drift: DriftItem[];
+  reconciled?: string;
+}
+
+export type DriftOutcome = Outcome<DriftServiceReport> & { drift: DriftItem[] };
+
+const nameOf = (arn: string) => arn.slice(arn.lastIndexOf('/') + 1);
+
+export const detectDrift = async (
+  deps: DriftDeps,
+  eventId = 'drift-check',
+  options: { reconcile?: boolean } = {},
+): Promise<DriftOutcome> => {
+  const { config, ecs, ledger, clock } = deps;
+  const now = clock.now();
+  const stuckMs = parseDuration(config.drift.stuckAfter) ?? 30 * 60_000;
+  const described = new Map<string, Promise<DescribedTaskDefinition>>();
+  const describe = (taskDefinition: string) => {
+    const key = familyRevision(taskDefinition);
+    let hit = described.get(key);
+    if (!hit) {
+      hit = ecs.describeTaskDefinition(taskDefinition);
+      described.set(key, hit);
+    }
+    return hit;
+  };
+  const targets = config.pipelines.flatMap((pipeline) =>
+    pipeline.targets.map((target) => ({ pipeline, target })),
+  );
+  const snapshots = new Map<string, ServiceSnapshot>();
+  for (const [cluster, members] of Map.groupBy(targets, (t) => nameOf(t.target.cluster))) {
+    const found = await ecs.describeServices(cluster, [...new Set(members.map((m) => m.target.service))]);
+    for (const [name, snapshot] of found) snapshots.set(`${cluster}/${name}`, snapshot);
+  }
+
+  const reports: DriftServiceReport[] = [];
+  for (const { pipeline, target } of targets) {
+    const serviceKey = serviceKeyOf(target.cluster, target.service);
+    const base = {
+      pipeline: pipeline.name,
+      ...(pipeline.team ? { team: pipeline.team } : {}),
+      cluster: nameOf(target.cluster),
+      service: target.service,
+    };
+    const snapshot = snapshots.get(serviceKey);
+    const head = await ledger.getHead(serviceKey);
+    let drift: DriftItem[] = [];
+    if (snapshot && head) {
+      try {
+        drift = await driftOf(pipeline, target.containers, snapshot, head.taskDefinition, head.digest, {
+          ...deps,
+          describe,
+          now,
+          stuckMs,
+          base,
+          serviceKey,
+        });
+      } catch (error) {
+        logger.warn('drift not checked', { serviceKey, error: errorMessage(error) });
+      }
+    }
+    const previous = await ledger.getDriftState(serviceKey);
+    const fingerprint = JSON.stringify(
+      drift.map(({ kind, expected, actual, fields }) => [kind, expected, actual, fields]),
+    );
+    if (drift.length === 0) {
+      if (previous) {
+        await ledger.deleteDriftState(serviceKey);
+        reports.push({ ...base, change: 'resolved', drift: [] });
+      }
+      continue;
+    }
+    const since = previous?.since ?? now.toISOString();
+    drift = drift.map((item) => ({ ...item, since }));
+    const change = !previous ? 'new' : previous.fingerprint === fingerprint ? 'unchanged' : 'changed';
+    if (change !== 'unchanged') await ledger.putDriftState(serviceKey, { fingerprint, since });
+    const report: DriftServiceReport = { ...base, change, drift };
+    if ((pipeline.reconcile || options.reconcile) && head && drift.some((d) => d.kind !== 'stuck')) {
+      await ecs.updateService(target.cluster, target.service, head.taskDefinition);
+      report.reconciled = `redeployed ${familyRevision(head.taskDefinition)}`;
+      logger.warn('drift reconciled', { serviceKey, taskDefinition: head.taskDefinition });
+    }
+    reports.push(report);
+  }
+  const all = reports.flatMap((r) => r.drift);
+  return {
+    eventId,
+    detailType: 'Deckhand Drift Report',
+    outcome: all.length > 0 ? 'alerted' : 'recorded',
+    actions: reports,
+    drift: all,
+    reason: `${all.length} drift(s) across ${new Set(all.map((d) => `${d.cluster}/${d.service}`)).size} service(s)`,
+  };
+};
+
+interface DriftContext extends DriftDeps {
+  describe: (taskDefinition: string) => Promise<DescribedTaskDefinition>;
+  now: Date;
+  stuckMs: number;
+  base: { pipeline: string; team?: string; cluster: string; service: string };
+  serviceKey: string;
+}
+
+const driftOf = async (
+  pipeline: PipelineConfig,
+  containers: readonly string[] | undefined,
+  snapshot: ServiceSnapshot,
+  expectedTd: string,
+  digest: string,
+  context: DriftContext,
+): Promise<DriftItem[]> => {
+  const { base, now } = context;
+  const item = (kind: DriftKind, expected: string, actual: string, fields: string[] = []): DriftItem => ({
+    ...base,
+    kind,
+    expected,
+    actual,
+    fields,
+    since: now.toISOString(),
+  });
+  const drift: DriftItem[] = [];
+  for (const deployment of snapshot.deployments) {
+    if (
+      deployment.rolloutState === 'IN_PROGRESS' &&
+      deployment.createdAt &&
+      now.getTime() - deployment.createdAt.getTime() > context.stuckMs
+    ) {
+      drift.push(item('stuck', 'COMPLETED', `IN_PROGRESS since ${deployment.createdAt.toISOString()}`));
+    }
+  }
+  const running = snapshot.taskDefinition;
+  const rollouts = await context.ledger.listRollouts(context.serviceKey);
+  const latest = rollouts.filter((r) => r.pipeline === pipeline.name && r.toTaskDefinition).at(-1);
+  // ECS's circuit breaker put the service back on the previous revision: explained, not drift.
+  const explained =
+    latest?.status === 'rolled-back' &&
+    latest.rolledBackBy === 'ecs' &&
+    familyRevision(latest.fromTaskDefinition) === familyRevision(running);
+  if (
+    context.config.drift.desiredCount &&
+    latest?.desiredCount !== undefined &&
+    latest.desiredCount !== snapshot.desiredCount
+  ) {
+    drift.push(item('desired-count', String(latest.desiredCount), String(snapshot.desiredCount)));
+  }
+  if (familyRevision(running) === familyRevision(expectedTd) || explained) return drift;
+
+  const [expected, actual] = await Promise.all([context.describe(expectedTd), context.describe(running)]);
+  const repositoryImage = (expected.taskDefinition.containerDefinitions ?? []).find((c) =>
+    c.image?.endsWith(digest),
+  )?.image;
+  const targeted = (expected.taskDefinition.containerDefinitions ?? [])
+    .filter((c) => (containers ? containers.includes(c.name ?? '') : c.image === repositoryImage))
+    .map((c) => c.name ?? '');
+  const audit =
+    (await context.ledger.lastAudit(snapshot.serviceArn)) ??
+    (await context.ledger.lastAudit(actual.taskDefinition.taskDefinitionArn ?? running));
+  const actor = audit ? `${audit.caller} (${audit.eventName} at ${audit.at})` : undefined;
+  const revision = item('revision', familyRevision(expectedTd), familyRevision(running));
+  drift.push(actor ? { ...revision, actor } : revision);
+  for (const name of targeted) {
+    const want =
+      (expected.taskDefinition.containerDefinitions ?? []).find((c) => c.name === name)?.image ??
+      pinnedImage('', digest);
+    const have =
+      (actual.taskDefinition.containerDefinitions ?? []).find((c) => c.name === name)?.image ??
+      '(container missing)';
+    if (want !== have) drift.push(item('image', want, have, [`containerDefinitions.${name}.image`]));
+  }
+  const fields = diffTaskDefinitions(
+    expected.taskDefinition,
+    actual.taskDefinition,
+    targeted.map((name) => `containerDefinitions.${name}.image`),
+  ).filter((path) => path !== 'family');
+  if (fields.length > 0)
+    drift.push(item('config', familyRevision(expectedTd), familyRevision(running), fields));
+  return drift;
+};
