@@ -3,6 +3,7 @@ import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { routesFor } from '#core/events/routes.ts';
 import { bundledConfigName, copyConfigInto, type SynthConfig } from '../deckhand-config.ts';
 import type { DeckhandFunction } from './deckhand-function.ts';
 import { EventFunction } from './event-function.ts';
@@ -28,25 +29,14 @@ export class DeployOnPush extends Construct {
   constructor(scope: Construct, id: string, props: DeployOnPushProps) {
     super(scope, id);
     const { config, table, deadLetterQueue } = props;
-    const repositories = [...new Set(config.config.pipelines.map((pipeline) => pipeline.repository))].sort();
+    const routes = routesFor(config.config);
     this.handler = new EventFunction(this, 'ImagePush', {
       handlerName: 'image-push',
       deadLetterQueue,
       description: 'Deckhand: deploy a pushed ECR image to the services that track it',
       environment: { DECKHAND_TABLE: table.tableName, DECKHAND_CONFIG: bundledConfigName },
       bundling: { commandHooks: copyConfigInto(config.jsonFile) },
-      patterns: {
-        ImagePushed: {
-          source: ['aws.ecr'],
-          detailType: ['ECR Image Action'],
-          // A rule with no repositories would match every push: match a name no repository can have instead.
-          detail: {
-            'action-type': ['PUSH'],
-            result: ['SUCCESS'],
-            'repository-name': repositories.length > 0 ? repositories : ['(no pipelines)'],
-          },
-        },
-      },
+      routes: routes.filter((route) => route.handler === 'image-push'),
     });
     this.scanHandler = new EventFunction(this, 'ImageScan', {
       handlerName: 'image-scan',
@@ -54,10 +44,7 @@ export class DeployOnPush extends Construct {
       description: 'Deckhand: record image scan results (IMG-003) and resume the pushes waiting on them',
       environment: { DECKHAND_TABLE: table.tableName, DECKHAND_CONFIG: bundledConfigName },
       bundling: { commandHooks: copyConfigInto(config.jsonFile) },
-      patterns: {
-        EcrScanned: { source: ['aws.ecr'], detailType: ['ECR Image Scan'] },
-        InspectorScanned: { source: ['aws.inspector2'], detailType: ['Inspector2 Scan'] },
-      },
+      routes: routes.filter((route) => route.handler === 'image-scan'),
     });
     // The scan handler resumes parked pushes, so it deploys exactly as image-push does.
     for (const fn of [this.handler.function, this.scanHandler.function]) {

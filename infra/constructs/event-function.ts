@@ -1,13 +1,14 @@
 import { Duration } from 'aws-cdk-lib';
-import { type EventPattern, Rule } from 'aws-cdk-lib/aws-events';
+import { Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import type { Route } from '#core/events/routes.ts';
 import { DeckhandFunction, type DeckhandFunctionProps } from './deckhand-function.ts';
 
 export interface EventFunctionProps extends DeckhandFunctionProps {
-  /** One rule per pattern, all targeting the function. */
-  patterns: Record<string, EventPattern>;
+  /** The routes (EventBridge patterns shared with `deckhand replay`) whose rules target the function. */
+  routes: Route[];
   deadLetterQueue: IQueue;
 }
 
@@ -20,16 +21,17 @@ export class EventFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: EventFunctionProps) {
     super(scope, id);
-    const { patterns, deadLetterQueue, ...functionProps } = props;
+    const { routes, deadLetterQueue, ...functionProps } = props;
     this.function = new DeckhandFunction(this, 'Function', {
       retryAttempts: 2,
       maxEventAge: Duration.hours(6),
       deadLetterQueue,
       ...functionProps,
     });
-    for (const [name, eventPattern] of Object.entries(patterns)) {
-      new Rule(this, name, {
-        eventPattern,
+    for (const route of routes) {
+      const { 'detail-type': detailType, ...rest } = route.pattern;
+      new Rule(this, route.id, {
+        eventPattern: { ...rest, ...(detailType ? { detailType } : {}) },
         targets: [
           new LambdaFunction(this.function, {
             deadLetterQueue,

@@ -3,6 +3,7 @@ import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { routesFor } from '#core/events/routes.ts';
 import { bundledConfigName, copyConfigInto, type SynthConfig } from '../deckhand-config.ts';
 import { EventFunction } from './event-function.ts';
 import { grantNotify } from './notifications.ts';
@@ -37,16 +38,7 @@ export class GuardrailAudit extends Construct {
         DECKHAND_SELF_ROLES: Fn.join(',', selfRoleArns),
       },
       bundling: { commandHooks: copyConfigInto(config.jsonFile) },
-      patterns: {
-        EcsChanged: {
-          source: ['aws.ecs'],
-          detailType: ['AWS API Call via CloudTrail'],
-          detail: {
-            eventSource: ['ecs.amazonaws.com'],
-            eventName: ['RegisterTaskDefinition', 'CreateService', 'UpdateService'],
-          },
-        },
-      },
+      routes: routesFor(config.config).filter((route) => route.handler === 'ecs-change'),
     });
     const fn = this.handler.function;
     const stack = Stack.of(this);

@@ -3,6 +3,7 @@ import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { routesFor } from '#core/events/routes.ts';
 import { bundledConfigName, copyConfigInto, type SynthConfig } from '../deckhand-config.ts';
 import { EventFunction } from './event-function.ts';
 import { grantNotify } from './notifications.ts';
@@ -29,23 +30,14 @@ export class RolloutFollowThrough extends Construct {
     const { config, table, deadLetterQueue } = props;
     const environment = { DECKHAND_TABLE: table.tableName, DECKHAND_CONFIG: bundledConfigName };
     const bundling = { commandHooks: copyConfigInto(config.jsonFile) };
+    const routes = routesFor(config.config);
     this.ecsEvents = new EventFunction(this, 'EcsEvents', {
       handlerName: 'ecs-events',
       deadLetterQueue,
       description: 'Deckhand: follow rollouts to their end and catch crash loops',
       environment,
       bundling,
-      patterns: {
-        ServiceChanged: {
-          source: ['aws.ecs'],
-          detailType: ['ECS Deployment State Change', 'ECS Service Action'],
-        },
-        TaskStopped: {
-          source: ['aws.ecs'],
-          detailType: ['ECS Task State Change'],
-          detail: { lastStatus: ['STOPPED'], group: [{ prefix: 'service:' }] },
-        },
-      },
+      routes: routes.filter((route) => route.handler === 'ecs-events'),
     });
     grantStateAccess(this.ecsEvents.function, table, { query: true });
     grantNotify(this.ecsEvents.function, config);
@@ -58,23 +50,13 @@ export class RolloutFollowThrough extends Construct {
     const bySelector = pipelines.some(
       (p) => !Array.isArray(p.alarms) && Object.keys(p.alarms.tags).length > 0,
     );
-    const names = [
-      ...new Set(pipelines.flatMap((p) => (Array.isArray(p.alarms) ? p.alarms : p.alarms.names))),
-    ].sort();
     this.alarm = new EventFunction(this, 'Alarm', {
       handlerName: 'alarm',
       deadLetterQueue,
       description: 'Deckhand: roll back a rollout whose alarm fires in its bake window',
       environment,
       bundling,
-      patterns: {
-        AlarmChanged: {
-          source: ['aws.cloudwatch'],
-          detailType: ['CloudWatch Alarm State Change'],
-          // Named alarms can be filtered here; a tag selector needs every alarm, matched in the function.
-          ...(bySelector ? {} : { detail: { alarmName: names.length > 0 ? names : ['(no alarms)'] } }),
-        },
-      },
+      routes: routes.filter((route) => route.handler === 'alarm'),
     });
     const fn = this.alarm.function;
     const stack = Stack.of(this);
