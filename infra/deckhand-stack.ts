@@ -4,6 +4,7 @@ import { DeadLetterQueue } from './constructs/dead-letter-queue.ts';
 import { DeployOnPush } from './constructs/deploy-on-push.ts';
 import { DriftCheck } from './constructs/drift-check.ts';
 import { GuardrailAudit } from './constructs/guardrail-audit.ts';
+import { OperationsAlarms } from './constructs/operations-alarms.ts';
 import { RolloutFollowThrough } from './constructs/rollout-follow-through.ts';
 import { StateTable } from './constructs/state-table.ts';
 import { loadSynthConfig } from './deckhand-config.ts';
@@ -19,6 +20,7 @@ export class DeckhandStack extends Stack {
   readonly guardrailAudit: GuardrailAudit;
   readonly rollouts: RolloutFollowThrough;
   readonly drift: DriftCheck;
+  readonly operations: OperationsAlarms;
 
   constructor(scope: Construct, id: string, props: DeckhandStackProps) {
     super(scope, id, props);
@@ -48,6 +50,19 @@ export class DeckhandStack extends Stack {
       config,
       table: this.state.table,
       deadLetterQueue: this.deadLetters.queue,
+    });
+    const email: unknown = this.node.tryGetContext('deckhand:alarm-email');
+    this.operations = new OperationsAlarms(this, 'Operations', {
+      deadLetterQueue: this.deadLetters.queue,
+      functions: {
+        ImagePush: this.deployOnPush.handler.function,
+        ImageScan: this.deployOnPush.scanHandler.function,
+        EcsChange: this.guardrailAudit.handler.function,
+        EcsEvents: this.rollouts.ecsEvents.function,
+        Alarm: this.rollouts.alarm.function,
+        Drift: this.drift.function,
+      },
+      ...(typeof email === 'string' && email ? { email } : {}),
     });
   }
 }

@@ -120,6 +120,17 @@ export const configSchema = z
         teamTag: name.default('deckhand:team').describe('ECS service tag naming the owning team'),
       })
       .default({ teamTag: 'deckhand:team' }),
+    iam: z
+      .strictObject({
+        passRoles: z
+          .array(z.string().regex(/^[\w+=,.@/*-]+$/, 'a role name, path or name prefix with *'))
+          .min(1)
+          .default(['*'])
+          .describe(
+            'Task and execution role names Deckhand may pass when it registers a revision, e.g. "web-*"',
+          ),
+      })
+      .default({ passRoles: ['*'] }),
     drift: z
       .strictObject({
         interval: duration.default('15m').describe('How often the scheduled drift check runs'),

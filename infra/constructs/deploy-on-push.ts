@@ -1,4 +1,4 @@
-import { Arn, ArnFormat, Stack, Validations } from 'aws-cdk-lib';
+import { Arn, ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
@@ -34,6 +34,8 @@ export class DeployOnPush extends Construct {
       handlerName: 'image-push',
       deadLetterQueue,
       description: 'Deckhand: deploy a pushed ECR image to the services that track it',
+      // Registers and rolls up to every target; the claim lease (6 min) outlasts it.
+      timeout: Duration.minutes(2),
       environment: { DECKHAND_TABLE: table.tableName, DECKHAND_CONFIG: bundledConfigName },
       bundling: { commandHooks: copyConfigInto(config.jsonFile) },
       routes: routes.filter((route) => route.handler === 'image-push'),
@@ -42,6 +44,7 @@ export class DeployOnPush extends Construct {
       handlerName: 'image-scan',
       deadLetterQueue,
       description: 'Deckhand: record image scan results (IMG-003) and resume the pushes waiting on them',
+      timeout: Duration.minutes(2),
       environment: { DECKHAND_TABLE: table.tableName, DECKHAND_CONFIG: bundledConfigName },
       bundling: { commandHooks: copyConfigInto(config.jsonFile) },
       routes: routes.filter((route) => route.handler === 'image-scan'),
@@ -100,7 +103,9 @@ const grantDeploy = (fn: DeckhandFunction, config: SynthConfig, table: ITableV2)
     new PolicyStatement({
       // The new revision keeps the task and execution roles of the old one, whatever they are.
       actions: ['iam:PassRole'],
-      resources: [Arn.format({ service: 'iam', region: '', resource: 'role', resourceName: '*' }, stack)],
+      resources: config.config.iam.passRoles.map((name) =>
+        Arn.format({ service: 'iam', region: '', resource: 'role', resourceName: name }, stack),
+      ),
       conditions: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
     }),
   );
@@ -116,11 +121,13 @@ const grantDeploy = (fn: DeckhandFunction, config: SynthConfig, table: ITableV2)
         id: 'AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecs:<AWS::Region>:<AWS::AccountId>:task-definition/*]',
         reason: 'TagResource only at registration (ecs:CreateAction), to copy tags onto the new revision.',
       },
-      {
-        id: 'AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:role/*]',
-        reason:
-          'PassRole only to ecs-tasks, for the task and execution roles the current revision already names.',
-      },
+      ...config.config.iam.passRoles
+        .filter((name) => name.includes('*'))
+        .map((name) => ({
+          id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:role/${name}]`,
+          reason:
+            'PassRole only to ecs-tasks, for the configured task and execution role names (iam.passRoles).',
+        })),
     );
   }
 };

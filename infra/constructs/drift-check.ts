@@ -31,6 +31,8 @@ export class DriftCheck extends Construct {
       handlerName: 'drift',
       description: 'Deckhand: compare what runs with what Deckhand deployed',
       timeout: Duration.minutes(5),
+      // One sweep at a time: overlapping sweeps would race on the drift report.
+      reservedConcurrentExecutions: 1,
       // A missed run is covered by the next one: no retries, failures still dead-lettered.
       retryAttempts: 0,
       deadLetterQueue,

@@ -1,4 +1,4 @@
-import { ArnFormat, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
@@ -54,6 +54,7 @@ export class RolloutFollowThrough extends Construct {
       handlerName: 'alarm',
       deadLetterQueue,
       description: 'Deckhand: roll back a rollout whose alarm fires in its bake window',
+      timeout: Duration.minutes(1),
       environment,
       bundling,
       routes: routes.filter((route) => route.handler === 'alarm'),

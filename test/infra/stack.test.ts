@@ -220,6 +220,57 @@ describe.each([false, true])('Deckhand stack (production: %s)', (production) => 
     }
   });
 
+  it('gives every function the house runtime and every rule target a retry policy and the DLQ', () => {
+    for (const fn of Object.values(resourcesOf(template, 'AWS::Lambda::Function'))) {
+      expect(fn.Properties).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        LoggingConfig: { LogFormat: 'JSON' },
+      });
+    }
+    const targets = Object.values(resourcesOf(template, 'AWS::Events::Rule')).flatMap(
+      (rule) => rule.Properties.Targets as Record<string, unknown>[],
+    );
+    expect(targets.length).toBeGreaterThanOrEqual(8);
+    for (const target of targets) {
+      expect(target).toMatchObject({
+        DeadLetterConfig: { Arn: expect.anything() },
+        RetryPolicy: expect.anything(),
+      });
+    }
+  });
+
+  it('alarms on the dead-letter queue and on every function’s errors and throttles, to an encrypted topic', () => {
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    const alarms = Object.values(resourcesOf(template, 'AWS::CloudWatch::Alarm'));
+    const functions = Object.keys(resourcesOf(template, 'AWS::Lambda::Function')).length;
+    expect(alarms.filter((a) => a.Properties.MetricName === 'Errors')).toHaveLength(functions);
+    expect(alarms.filter((a) => a.Properties.MetricName === 'Throttles')).toHaveLength(functions);
+    expect(
+      alarms.filter((a) => a.Properties.MetricName === 'ApproximateNumberOfMessagesVisible'),
+    ).toHaveLength(1);
+    for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toHaveLength(1);
+  });
+
+  it('allows Resource "*" only on actions without resource-level permissions, and PassRole only to configured roles', () => {
+    const statements = Object.values(resourcesOf(template, 'AWS::IAM::Policy')).flatMap(
+      (policy) =>
+        (
+          policy.Properties.PolicyDocument as {
+            Statement: { Action: string | string[]; Resource: unknown }[];
+          }
+        ).Statement,
+    );
+    const starred = statements.filter((s) => s.Resource === '*').flatMap((s) => [s.Action].flat());
+    expect([...new Set(starred)].sort()).toEqual([
+      'ecs:DescribeTaskDefinition',
+      'ecs:RegisterTaskDefinition',
+    ]);
+    expect(statements.flatMap((s) => [s.Action].flat())).not.toContain('*');
+    const passRole = statements.find((s) => s.Action === 'iam:PassRole');
+    expect(JSON.stringify(passRole?.Resource)).toMatch(/role\/web-\*.*role\/ecsTaskExecutionRole/);
+  });
+
   it('runs the drift check every 15 minutes by default', () => {
     template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(15 minutes)' });
   });
