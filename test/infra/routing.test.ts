@@ -49,7 +49,7 @@ describe('every sample event reaches exactly its functions, through moto’s Eve
     const template = Template.fromStack(stack);
     const functions = template.findResources('AWS::Lambda::Function') as Resources;
     const handlerOf = (logicalId: string): string => {
-      const description = String(functions[logicalId]?.Properties.Description ?? '');
+      const description = JSON.stringify(functions[logicalId]?.Properties.Description ?? '');
       const table: [RegExp, string][] = [
         [/deploy a pushed ECR image/, 'image-push'],
         [/record image scan results/, 'image-scan'],
