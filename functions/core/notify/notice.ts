@@ -47,6 +47,7 @@ interface DeployLike {
   cluster: string;
   service: string;
   image: string;
+  tag?: string;
   status: string;
   from?: string;
   to?: string;
@@ -68,7 +69,8 @@ const deployNotices = (outcome: Outcome, context: NoticeContext): Notice[] =>
     const state = deployStates[action.status];
     if (!state) return [];
     const digest = action.image.slice(action.image.indexOf('@') + 1);
-    const tagged = `${action.image.slice(action.image.lastIndexOf('/') + 1, action.image.indexOf('@'))} ${shortDigest(digest)}`;
+    const repository = action.image.slice(action.image.lastIndexOf('/') + 1, action.image.indexOf('@'));
+    const tagged = `${repository}:${action.tag ?? '?'} (${shortDigest(digest)})`;
     const serviceKey = `${clusterName(action.cluster)}/${action.service}`;
     const failing = (action.findings ?? []).filter((f) => f.status !== 'pass');
     const blocked = action.status === 'blocked';

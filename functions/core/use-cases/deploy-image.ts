@@ -50,6 +50,7 @@ export interface DeployAction {
   from?: string;
   to?: string;
   image: string;
+  tag: string;
   status: ActionStatus;
   reason?: string;
   deploymentId?: string;
@@ -172,6 +173,7 @@ export const deployImage = async (event: EcrImagePush, deps: DeployDeps): Promis
     cluster: target.cluster,
     service: target.service,
     image,
+    tag,
     status,
     ...extra,
   });
