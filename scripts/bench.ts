@@ -1,3 +1,379 @@
-/** `npm run bench`: speed and size figures. The measurements land with the demo/bench issue. */
-console.error('The benchmarks are not built yet (see the demo and benchmarks issue).');
-process.exit(1);
+/**
+ * `npm run bench`: size and speed figures into bench/results.json, and a table. Timings are medians over
+ * repeated runs, and every ratio is measured side by side in the same run, because these machines are noisy.
+ *  1. Bundle sizes (bytes and gzip), and cold import time of each bundle next to a reference bundle.
+ *  2. On moto, through a counting proxy: AWS calls of a one-service deploy, and its time next to a bare
+ *     script doing the minimal calls; registrations for a push hitting 20 services of one family; a drift
+ *     sweep over 200+ services (calls and wall time).
+ *  3. `deckhand check` over 200 generated task definitions; peak RSS of a handler invocation.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import {
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
+  ECSClient,
+  RegisterTaskDefinitionCommand,
+  type RegisterTaskDefinitionCommandInput,
+  UpdateServiceCommand,
+} from '@aws-sdk/client-ecs';
+import { createDocumentClient, createDynamoDbClient, stateTableName } from '#adapters/aws-clients.ts';
+import { createDynamoDbLedger } from '#adapters/ledger-dynamodb.ts';
+import { createStateTable } from '#adapters/state-table.ts';
+import { main } from '#cli/deckhand.ts';
+import { systemClock } from '#core/ports.ts';
+import { READ_ONLY_FIELDS } from '#core/task-definition.ts';
+import { buildHandler, bundle, handlerNames } from './build.ts';
+import { CountingProxy } from './lib/counting-proxy.ts';
+import { lambdaContext } from './lib/lambda-context.ts';
+import { projectRoot, startMoto } from './lib/moto.ts';
+import { ecrUri, fargateService, Seeder, webTaskDefinition } from './lib/seed.ts';
+
+type Handler = (event: unknown, context: unknown) => Promise<{ outcome: string; actions: unknown[] }>;
+const runs = Number(process.env.BENCH_RUNS ?? 5);
+const work = join(projectRoot, '.local', 'bench');
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+};
+const round = (n: number, digits = 1) => Number(n.toFixed(digits));
+const log = (line: string) => console.log(line);
+mkdirSync(work, { recursive: true });
+
+Object.assign(process.env, {
+  AWS_REGION: 'eu-west-1',
+  AWS_ACCESS_KEY_ID: 'testing',
+  AWS_SECRET_ACCESS_KEY: 'testing',
+  POWERTOOLS_LOG_LEVEL: process.env.BENCH_LOG ?? 'SILENT',
+  POWERTOOLS_METRICS_DISABLED: 'true',
+  DECKHAND_CONFIG: join(work, 'deckhand.config.json'),
+});
+
+// 1. Bundles.
+log('building bundles…');
+const bundles: Record<string, string> = {};
+for (const name of handlerNames()) bundles[name] = await buildHandler(name, join(work, 'dist', name));
+const referenceEntry = join(work, 'reference-entry.ts');
+writeFileSync(
+  referenceEntry,
+  [
+    "import { ECSClient } from '@aws-sdk/client-ecs';",
+    "import { ECRClient } from '@aws-sdk/client-ecr';",
+    "import { Logger } from '@aws-lambda-powertools/logger';",
+    "import middy from '@middy/core';",
+    'const clients = [new ECSClient({}), new ECRClient({})];',
+    "const logger = new Logger({ serviceName: 'reference' });",
+    'export const handler = middy(async () => ({ clients: clients.length, logger: Boolean(logger) }));',
+  ].join('\n'),
+);
+const referenceBundle = join(work, 'dist', 'reference', 'index.mjs');
+await bundle(referenceEntry, referenceBundle);
+writeFileSync(join(work, 'deckhand.config.json'), JSON.stringify({ pipelines: [] }));
+const coldImport = (file: string) =>
+  Number(
+    execFileSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(file).href)}); console.log(performance.now() - t);`,
+      ],
+      { encoding: 'utf8', env: process.env },
+    ).trim(),
+  );
+const sizes: Record<string, { bytes: number; gzip: number; coldImportMs: number; coldImportRatio: number }> =
+  {};
+const referenceTimes: number[] = [];
+const times: Record<string, number[]> = {};
+for (let run = 0; run < runs; run += 1) {
+  referenceTimes.push(coldImport(referenceBundle));
+  for (const [name, file] of Object.entries(bundles)) (times[name] ??= []).push(coldImport(file));
+}
+const referenceMs = median(referenceTimes);
+for (const [name, file] of Object.entries(bundles)) {
+  const content = readFileSync(file);
+  const ms = median(times[name] ?? []);
+  sizes[name] = {
+    bytes: statSync(file).size,
+    gzip: gzipSync(content).length,
+    coldImportMs: round(ms),
+    coldImportRatio: round(ms / referenceMs, 2),
+  };
+}
+const referenceSize = {
+  bytes: statSync(referenceBundle).size,
+  gzip: gzipSync(readFileSync(referenceBundle)).length,
+  coldImportMs: round(referenceMs),
+};
+
+// 2. On moto, through the counting proxy.
+log('starting moto…');
+const moto = await startMoto();
+const proxy = await CountingProxy.start(moto.endpoint);
+process.env.AWS_ENDPOINT_URL = proxy.url;
+const seed = new Seeder();
+const account = '123456789012';
+const network = await seed.vpc();
+await createStateTable(createDynamoDbClient(), stateTableName());
+const ledger = createDynamoDbLedger(createDocumentClient(), stateTableName(), systemClock);
+const sweepSize = Number(process.env.BENCH_SWEEP ?? 200);
+log(`seeding 1 + 20 + ${sweepSize} services…`);
+const services: Record<string, string[]> = {
+  one: ['one'],
+  twenty: Array.from({ length: 20 }, (_, n) => `svc-${n}`),
+  sweep: Array.from({ length: sweepSize }, (_, n) => `s-${n}`),
+};
+for (const [cluster, names] of Object.entries(services)) {
+  await seed.repository(`app-${cluster}`);
+  await seed.cluster(cluster);
+  const td = await seed.taskDefinition(
+    webTaskDefinition(`app-${cluster}`, `${ecrUri(account, 'eu-west-1', `app-${cluster}`)}:0.1.0`, account),
+  );
+  for (const name of names) await seed.service(fargateService(cluster, name, td, network));
+}
+writeFileSync(
+  join(work, 'deckhand.config.json'),
+  JSON.stringify({
+    pipelines: Object.entries(services).map(([cluster, names]) => ({
+      name: cluster,
+      repository: `app-${cluster}`,
+      targets: names.map((service) => ({ cluster, service })),
+    })),
+  }),
+);
+// The sweep's services have a head (as if deployed), running what Deckhand deployed: no drift to report.
+log('seeding heads…');
+for (const name of services.sweep ?? []) {
+  const td = `arn:aws:ecs:eu-west-1:${account}:task-definition/app-sweep:1`;
+  await ledger.putHead(
+    {
+      serviceKey: `sweep/${name}`,
+      digest: 'sha256:0',
+      tag: '0.1.0',
+      pipeline: 'sweep',
+      pushedAt: '',
+      eventId: 'seed',
+      taskDefinition: td,
+      version: 1,
+      updatedAt: '',
+    },
+    undefined,
+  );
+}
+const imported = async (name: string) =>
+  ((await import(pathToFileURL(bundles[name] ?? '').href)) as { handler: Handler }).handler;
+log('importing handlers…');
+const imagePush = await imported('image-push');
+const driftHandler = await imported('drift');
+let tagCounter = 0;
+const pushOf = async (repository: string) => {
+  tagCounter += 1;
+  const tag = `1.0.${tagCounter}`;
+  const digest = await seed.pushImage(repository, tag);
+  return {
+    version: '0',
+    id: `bench-${tagCounter}`,
+    'detail-type': 'ECR Image Action',
+    source: 'aws.ecr',
+    account,
+    time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    region: 'eu-west-1',
+    resources: [],
+    detail: {
+      result: 'SUCCESS',
+      'repository-name': repository,
+      'image-digest': digest,
+      'action-type': 'PUSH',
+      'image-tag': tag,
+    },
+  };
+};
+
+const ecs = new ECSClient({});
+const bare = async (digest: string) => {
+  const { services: found } = await ecs.send(
+    new DescribeServicesCommand({ cluster: 'one', services: ['one'] }),
+  );
+  const { taskDefinition } = await ecs.send(
+    new DescribeTaskDefinitionCommand({ taskDefinition: found?.[0]?.taskDefinition }),
+  );
+  const input: Record<string, unknown> = { ...taskDefinition };
+  for (const field of READ_ONLY_FIELDS) delete input[field];
+  const containers = (input.containerDefinitions as { name?: string; image?: string }[]).map((c) =>
+    c.name === 'app' ? { ...c, image: `${ecrUri(account, 'eu-west-1', 'app-one')}@${digest}` } : c,
+  );
+  const { taskDefinition: registered } = await ecs.send(
+    new RegisterTaskDefinitionCommand({
+      ...(input as unknown as RegisterTaskDefinitionCommandInput),
+      containerDefinitions: containers,
+    }),
+  );
+  await ecs.send(
+    new UpdateServiceCommand({
+      cluster: 'one',
+      service: 'one',
+      taskDefinition: registered?.taskDefinitionArn,
+    }),
+  );
+};
+log('timing deploys…');
+const deckhandMs: number[] = [];
+const bareMs: number[] = [];
+let callsPerDeploy: Record<string, number> = {};
+for (let run = 0; run < runs; run += 1) {
+  const event = await pushOf('app-one');
+  proxy.reset();
+  let started = performance.now();
+  const outcome = await imagePush(event, lambdaContext('image-push'));
+  deckhandMs.push(performance.now() - started);
+  if (outcome.outcome !== 'deployed') throw new Error(`bench deploy was ${outcome.outcome}`);
+  if (run === 0) callsPerDeploy = proxy.snapshot();
+  const bareDigest = (await pushOf('app-one')).detail['image-digest'];
+  started = performance.now();
+  await bare(bareDigest);
+  bareMs.push(performance.now() - started);
+}
+
+proxy.reset();
+const twenty = await imagePush(await pushOf('app-twenty'), lambdaContext('image-push'));
+const twentyCalls = proxy.snapshot();
+
+proxy.reset();
+let started = performance.now();
+const sweep = await driftHandler(
+  {
+    id: 'bench-drift',
+    'detail-type': 'Scheduled Event',
+    source: 'aws.events',
+    region: 'eu-west-1',
+    detail: {},
+  },
+  lambdaContext('drift'),
+);
+const sweepMs = performance.now() - started;
+const sweepCalls = proxy.snapshot();
+
+// 3. check over 200 generated task definitions.
+log('checking 200 task definitions…');
+const checkDir = join(work, 'check');
+mkdirSync(checkDir, { recursive: true });
+const files = Array.from({ length: 200 }, (_, n) => {
+  const td = webTaskDefinition(
+    `gen-${n}`,
+    `${ecrUri(account, 'eu-west-1', 'gen')}:${n % 2 ? 'latest' : '1.0.0'}`,
+    account,
+  );
+  if (n % 7 === 0 && td.containerDefinitions?.[0]) td.containerDefinitions[0].privileged = true;
+  const file = join(checkDir, `td-${n}.json`);
+  writeFileSync(file, JSON.stringify({ taskDefinition: td, tags: td.tags ?? [] }));
+  return file;
+});
+const checkMs: number[] = [];
+for (let run = 0; run < runs; run += 1) {
+  started = performance.now();
+  await main(['check', ...files, '--format', 'json'], () => {});
+  checkMs.push(performance.now() - started);
+}
+
+// Peak RSS of one image-push invocation in a fresh process.
+const rssEvent = await pushOf('app-one');
+const rssKb = Number(
+  execFileSync(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      [
+        `const { handler } = await import(${JSON.stringify(pathToFileURL(bundles['image-push'] ?? '').href)});`,
+        `const { lambdaContext } = await import(${JSON.stringify(pathToFileURL(join(projectRoot, 'scripts', 'lib', 'lambda-context.ts')).href)});`,
+        `const outcome = await handler(${JSON.stringify(rssEvent)}, lambdaContext('image-push'));`,
+        "if (outcome.outcome !== 'deployed') throw new Error(outcome.outcome);",
+        // SDK keep-alive sockets would hold the process open.
+        'console.log(process.resourceUsage().maxRSS); process.exit(0);',
+      ].join('\n'),
+    ],
+    // Straight to moto: the proxy lives in this process, which execFileSync blocks.
+    { encoding: 'utf8', env: { ...process.env, AWS_ENDPOINT_URL: moto.endpoint } },
+  ).trim(),
+);
+
+await proxy.close();
+await moto.stop();
+
+const count = (calls: Record<string, number>, name: string) =>
+  Object.entries(calls)
+    .filter(([op]) => op.endsWith(name))
+    .reduce((n, [, c]) => n + c, 0);
+const awsCalls = (calls: Record<string, number>) =>
+  Object.entries(calls)
+    .filter(([op]) => !op.startsWith('DynamoDB'))
+    .reduce((n, [, c]) => n + c, 0);
+const results = {
+  measuredAt: new Date().toISOString(),
+  node: process.version,
+  runs,
+  bundles: sizes,
+  referenceBundle: referenceSize,
+  oneServiceDeploy: {
+    calls: callsPerDeploy,
+    ecsCalls:
+      awsCalls(callsPerDeploy) -
+      count(callsPerDeploy, 'GetItem') -
+      count(callsPerDeploy, 'PutItem') -
+      count(callsPerDeploy, 'UpdateItem') -
+      count(callsPerDeploy, 'DeleteItem') -
+      count(callsPerDeploy, 'Query'),
+    deckhandMs: round(median(deckhandMs)),
+    bareMs: round(median(bareMs)),
+    ratio: round(median(deckhandMs) / median(bareMs), 2),
+  },
+  twentyServicesOneFamily: {
+    outcome: twenty.outcome,
+    registrations: count(twentyCalls, 'RegisterTaskDefinition'),
+    updates: count(twentyCalls, 'UpdateService'),
+  },
+  driftSweep: {
+    services: 1 + 20 + sweepSize,
+    wallMs: round(sweepMs),
+    describeServices: count(sweepCalls, 'DescribeServices'),
+    describeTaskDefinition: count(sweepCalls, 'DescribeTaskDefinition'),
+    outcome: (sweep as { outcome: string }).outcome,
+  },
+  check: {
+    definitions: files.length,
+    wallMs: round(median(checkMs)),
+    perDefinitionMs: round(median(checkMs) / files.length, 2),
+  },
+  peakRssMb: round(rssKb / 1024),
+};
+mkdirSync(join(projectRoot, 'bench'), { recursive: true });
+writeFileSync(join(projectRoot, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+
+log('\nbundle            bytes     gzip   cold import   vs reference');
+for (const [name, s] of Object.entries(sizes)) {
+  log(
+    `${name.padEnd(14)} ${String(s.bytes).padStart(9)} ${String(s.gzip).padStart(8)}   ${`${s.coldImportMs} ms`.padStart(9)}   ${s.coldImportRatio}×`,
+  );
+}
+log(
+  `${'reference'.padEnd(14)} ${String(referenceSize.bytes).padStart(9)} ${String(referenceSize.gzip).padStart(8)}   ${`${referenceSize.coldImportMs} ms`.padStart(9)}`,
+);
+log(
+  `\none-service deploy: ${results.oneServiceDeploy.deckhandMs} ms vs bare ${results.oneServiceDeploy.bareMs} ms (${results.oneServiceDeploy.ratio}×); calls ${JSON.stringify(callsPerDeploy)}`,
+);
+log(
+  `push hitting 20 services of one family: ${results.twentyServicesOneFamily.registrations} registration, ${results.twentyServicesOneFamily.updates} updates`,
+);
+log(
+  `drift sweep over ${results.driftSweep.services} services: ${results.driftSweep.wallMs} ms, ${results.driftSweep.describeServices} DescribeServices, ${results.driftSweep.describeTaskDefinition} DescribeTaskDefinition`,
+);
+log(
+  `deckhand check over ${files.length} task definitions: ${results.check.wallMs} ms (${results.check.perDefinitionMs} ms each)`,
+);
+log(`peak RSS of an image-push invocation: ${results.peakRssMb} MB`);
+log('\nwritten to bench/results.json');
+process.exit(0);

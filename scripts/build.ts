@@ -14,13 +14,10 @@ export const handlerNames = (): string[] =>
     .map((file) => basename(file, '.ts'))
     .sort();
 
-export const buildHandler = async (
-  name: string,
-  outdir = join(projectRoot, 'dist', name),
-): Promise<string> => {
-  const outfile = join(outdir, 'index.mjs');
+/** Bundles one entry the way Deckhand ships its functions; the bench builds its reference bundle with it. */
+export const bundle = async (entry: string, outfile: string): Promise<string> => {
   await build({
-    entryPoints: [join(projectRoot, 'functions', 'handlers', `${name}.ts`)],
+    entryPoints: [entry],
     outfile,
     bundle: true,
     platform: 'node',
@@ -33,10 +30,14 @@ export const buildHandler = async (
     metafile: false,
     legalComments: 'none',
     banner: { js: esmRequireBanner },
+    nodePaths: [join(projectRoot, 'node_modules')],
     logLevel: 'warning',
   });
   return outfile;
 };
+
+export const buildHandler = (name: string, outdir = join(projectRoot, 'dist', name)): Promise<string> =>
+  bundle(join(projectRoot, 'functions', 'handlers', `${name}.ts`), join(outdir, 'index.mjs'));
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const names = handlerNames();
