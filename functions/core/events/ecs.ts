@@ -17,6 +17,11 @@ export const ecsServiceEventSchema = EventBridgeSchema.extend({
     createdAt: z.string().optional(),
     reason: z.string().optional(),
   }),
+}).superRefine((event, context) => {
+  // A deployment event without its id cannot be matched to anything.
+  if (event.detail.eventName.startsWith('SERVICE_DEPLOYMENT_') && !event.detail.deploymentId) {
+    context.addIssue({ code: 'custom', path: ['detail', 'deploymentId'], message: 'required for a deployment event' });
+  }
 });
 export type EcsServiceEvent = z.infer<typeof ecsServiceEventSchema>;
 

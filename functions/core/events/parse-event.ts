@@ -14,7 +14,7 @@ export const eventIdOf = (input: unknown): string => {
 export const parseEvent = <S extends z.ZodType>(schema: S, input: unknown): Parsed<z.infer<S>> => {
   const result = schema.safeParse(input);
   if (result.success) return { ok: true, event: result.data };
-  const issue = result.error.issues[0];
+  const issue = innermost(result.error.issues[0]);
   const field = formatPath(issue?.path ?? []) || '(event)';
   return {
     ok: false,
@@ -22,4 +22,14 @@ export const parseEvent = <S extends z.ZodType>(schema: S, input: unknown): Pars
       cause: result.error,
     }),
   };
+};
+
+type Issue = z.core.$ZodIssue;
+
+/** A union's own issue has no path: name the field of the branch that came closest to matching. */
+const innermost = (issue: Issue | undefined): Issue | undefined => {
+  if (issue?.code !== 'invalid_union' || issue.errors.length === 0) return issue;
+  const closest = [...issue.errors].sort((a, b) => a.length - b.length)[0];
+  const inner = innermost(closest?.[0]);
+  return inner ? { ...inner, path: [...issue.path, ...inner.path] } : issue;
 };

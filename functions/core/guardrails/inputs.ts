@@ -70,6 +70,20 @@ const record = (value: unknown): Record<string, unknown> | undefined =>
 
 const tagsOf = (value: unknown): Tag[] => (Array.isArray(value) ? (value as Tag[]) : []);
 
+/** The rules read lists and objects: a task definition whose lists are not lists is bad input, not a crash. */
+const checkShape = (td: TaskDefinitionShape, resource: string): TaskDefinitionShape => {
+  for (const field of ['containerDefinitions', 'volumes', 'requiresCompatibilities'] as const) {
+    const value = td[field];
+    if (value !== undefined && !Array.isArray(value))
+      throw new UnrecognisedInputError(`${resource}: ${field} must be a list`);
+  }
+  (td.containerDefinitions ?? []).forEach((container, index) => {
+    if (!container || typeof container !== 'object' || Array.isArray(container))
+      throw new UnrecognisedInputError(`${resource}: containerDefinitions[${index}] must be an object`);
+  });
+  return td;
+};
+
 export const subjectsOf = (input: unknown): CheckSubject[] => {
   const root = record(input);
   if (!root) throw new UnrecognisedInputError('expected a JSON object');
@@ -81,7 +95,12 @@ export const subjectsOf = (input: unknown): CheckSubject[] => {
       if (type === 'AWS::ECS::TaskDefinition') {
         const shape = camelize(render(properties ?? {})) as TaskDefinitionShape & { tags?: Tag[] };
         const { tags, ...taskDefinition } = shape;
-        subjects.push({ kind: 'task-definition', resource: logicalId, taskDefinition, tags: tagsOf(tags) });
+        subjects.push({
+          kind: 'task-definition',
+          resource: logicalId,
+          taskDefinition: checkShape(taskDefinition, logicalId),
+          tags: tagsOf(tags),
+        });
       } else if (type === 'AWS::ECS::Service') {
         const service = camelize(render(properties ?? {})) as ServiceShape & { cluster?: unknown };
         subjects.push({
@@ -96,7 +115,7 @@ export const subjectsOf = (input: unknown): CheckSubject[] => {
   }
   const described = record(root.taskDefinition);
   if (described) {
-    const taskDefinition = described as TaskDefinitionShape;
+    const taskDefinition = checkShape(described as TaskDefinitionShape, 'taskDefinition');
     return [
       {
         kind: 'task-definition',
@@ -116,6 +135,7 @@ export const subjectsOf = (input: unknown): CheckSubject[] => {
   }
   if (Array.isArray(root.containerDefinitions)) {
     const { tags, ...taskDefinition } = root as TaskDefinitionShape & { tags?: Tag[] };
+    checkShape(taskDefinition, 'task definition');
     return [
       { kind: 'task-definition', resource: resourceName(taskDefinition), taskDefinition, tags: tagsOf(tags) },
     ];
