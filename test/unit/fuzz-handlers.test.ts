@@ -9,7 +9,7 @@ import { logger } from '#commons/powertools.ts';
 import { parseConfig } from '#core/config.ts';
 import { TargetError } from '#core/errors.ts';
 import type { Outcome } from '#core/outcome.ts';
-import type { EcsPort, LedgerPort } from '#core/ports.ts';
+import type { LedgerPort } from '#core/ports.ts';
 import { handleAlarm } from '#core/use-cases/alarm-rollback.ts';
 import { auditEcsChange } from '#core/use-cases/audit-ecs-change.ts';
 import { handleImageAction } from '#core/use-cases/deploy-image.ts';
@@ -54,7 +54,7 @@ const countingDeps = () => {
     registerTaskDefinition: () => Promise.resolve({ taskDefinitionArn: 'x' }),
     updateService: () => Promise.resolve({}),
     deregisterTaskDefinition: () => Promise.resolve(),
-  } as EcsPort);
+  });
   const ledger = counting(new MemoryLedger(clock) as LedgerPort);
   const alarms = counting({ tagsOf: () => Promise.resolve({}) });
   return { deps: { config, ecs, ledger, clock, alarms, selfRoles: [] }, calls: () => calls };
@@ -87,7 +87,7 @@ const requiredPaths = (sample: Record<string, unknown>): string[][] => [
   ['source'],
   ['time'],
   ['detail'],
-  ...Object.keys((sample.detail ?? {}) as object)
+  ...Object.keys((sample.detail ?? {}))
     .filter((key) =>
       [
         'repository-name',

@@ -25,7 +25,7 @@ beforeEach(() => {
   logger.setLogLevel('DEBUG');
 });
 afterEach(() => {
-  logger.setLogLevel('SILENT' as 'DEBUG');
+  logger.setLogLevel('SILENT');
   vi.restoreAllMocks();
 });
 

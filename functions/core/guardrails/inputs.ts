@@ -115,7 +115,7 @@ export const subjectsOf = (input: unknown): CheckSubject[] => {
   }
   const described = record(root.taskDefinition);
   if (described) {
-    const taskDefinition = checkShape(described as TaskDefinitionShape, 'taskDefinition');
+    const taskDefinition = checkShape(described, 'taskDefinition');
     return [
       {
         kind: 'task-definition',
