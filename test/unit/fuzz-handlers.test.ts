@@ -87,7 +87,7 @@ const requiredPaths = (sample: Record<string, unknown>): string[][] => [
   ['source'],
   ['time'],
   ['detail'],
-  ...Object.keys((sample.detail ?? {}))
+  ...Object.keys(sample.detail ?? {})
     .filter((key) =>
       [
         'repository-name',
