@@ -1,4 +1,4 @@
-import { Arn, ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Arn, Duration, Stack, Validations } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
@@ -7,6 +7,7 @@ import { routesFor } from '#core/events/routes.ts';
 import { bundledConfigName, copyConfigInto, type SynthConfig } from '../deckhand-config.ts';
 import type { DeckhandFunction } from './deckhand-function.ts';
 import { EventFunction } from './event-function.ts';
+import { serviceArns } from './service-arns.ts';
 import { grantNotify } from './notifications.ts';
 import { grantStateAccess } from './state-access.ts';
 
@@ -15,8 +16,6 @@ export interface DeployOnPushProps {
   table: ITableV2;
   deadLetterQueue: IQueue;
 }
-
-const nameOf = (nameOrArn: string): string => nameOrArn.slice(nameOrArn.lastIndexOf('/') + 1);
 
 /**
  * ECR "ECR Image Action" (PUSH, SUCCESS) for the configured repositories → the image-push function, which
@@ -62,25 +61,12 @@ const grantDeploy = (fn: DeckhandFunction, config: SynthConfig, table: ITableV2)
   const stack = Stack.of(fn);
   grantStateAccess(fn, table, { query: true });
 
-  const services = [
-    ...new Set(
-      config.config.pipelines.flatMap((pipeline) =>
-        pipeline.targets.map((target) => `${nameOf(target.cluster)}/${target.service}`),
-      ),
-    ),
-  ].sort();
+  const services = serviceArns(fn, config.config.pipelines);
   if (services.length > 0) {
     fn.addToRolePolicy(
       new PolicyStatement({
         actions: ['ecs:DescribeServices', 'ecs:UpdateService'],
-        resources: services.map((resourceName) =>
-          stack.formatArn({
-            service: 'ecs',
-            resource: 'service',
-            resourceName,
-            arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
-          }),
-        ),
+        resources: services,
       }),
     );
   }

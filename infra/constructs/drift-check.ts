@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
@@ -9,6 +9,7 @@ import { parseDuration } from '#core/rollouts/duration.ts';
 import { bundledConfigName, copyConfigInto, type SynthConfig } from '../deckhand-config.ts';
 import { DeckhandFunction } from './deckhand-function.ts';
 import { grantNotify } from './notifications.ts';
+import { serviceArns } from './service-arns.ts';
 import { grantStateAccess } from './state-access.ts';
 
 export interface DriftCheckProps {
@@ -16,8 +17,6 @@ export interface DriftCheckProps {
   table: ITableV2;
   deadLetterQueue: IQueue;
 }
-
-const nameOf = (nameOrArn: string): string => nameOrArn.slice(nameOrArn.lastIndexOf('/') + 1);
 
 /** The drift check on a schedule (`drift.interval`, default 15 minutes). */
 export class DriftCheck extends Construct {
@@ -48,29 +47,18 @@ export class DriftCheck extends Construct {
       targets: [new LambdaFunction(this.function, { deadLetterQueue, retryAttempts: 2 })],
     });
     const fn = this.function;
-    const stack = Stack.of(this);
     grantStateAccess(fn, table, { query: true });
     grantNotify(fn, config);
     fn.addToRolePolicy(new PolicyStatement({ actions: ['ecs:DescribeTaskDefinition'], resources: ['*'] }));
-    const reconciled = [
-      ...new Set(
-        config.config.pipelines
-          .filter((p) => p.reconcile)
-          .flatMap((p) => p.targets.map((t) => `${nameOf(t.cluster)}/${t.service}`)),
-      ),
-    ].sort();
+    const reconciled = serviceArns(
+      fn,
+      config.config.pipelines.filter((p) => p.reconcile),
+    );
     if (reconciled.length > 0) {
       fn.addToRolePolicy(
         new PolicyStatement({
           actions: ['ecs:UpdateService'],
-          resources: reconciled.map((resourceName) =>
-            stack.formatArn({
-              service: 'ecs',
-              resource: 'service',
-              resourceName,
-              arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
-            }),
-          ),
+          resources: reconciled,
         }),
       );
     }

@@ -1,9 +1,7 @@
-import { ArnFormat, Stack } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { SynthConfig } from '../deckhand-config.ts';
-
-const nameOf = (nameOrArn: string): string => nameOrArn.slice(nameOrArn.lastIndexOf('/') + 1);
+import { serviceArns } from './service-arns.ts';
 
 /**
  * What a function needs to tell teams: the Slack secrets the config names (nothing else in Secrets Manager),
@@ -26,24 +24,12 @@ export const grantNotify = (fn: IFunction, config: SynthConfig): void => {
       new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: secrets }),
     );
   }
-  const stack = Stack.of(fn);
-  const services = [
-    ...new Set(
-      config.config.pipelines.flatMap((p) => p.targets.map((t) => `${nameOf(t.cluster)}/${t.service}`)),
-    ),
-  ].sort();
+  const services = serviceArns(fn, config.config.pipelines);
   if (services.length > 0) {
     fn.addToRolePolicy(
       new PolicyStatement({
         actions: ['ecs:DescribeServices'],
-        resources: services.map((resourceName) =>
-          stack.formatArn({
-            service: 'ecs',
-            resource: 'service',
-            resourceName,
-            arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
-          }),
-        ),
+        resources: services,
       }),
     );
   }

@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { routesFor } from '#core/events/routes.ts';
 import { bundledConfigName, copyConfigInto, type SynthConfig } from '../deckhand-config.ts';
 import { EventFunction } from './event-function.ts';
+import { serviceArns } from './service-arns.ts';
 import { grantNotify } from './notifications.ts';
 import { grantStateAccess } from './state-access.ts';
 
@@ -14,8 +15,6 @@ export interface RolloutFollowThroughProps {
   table: ITableV2;
   deadLetterQueue: IQueue;
 }
-
-const nameOf = (nameOrArn: string): string => nameOrArn.slice(nameOrArn.lastIndexOf('/') + 1);
 
 /**
  * ECS deployment, service and task events → ecs-events (rollout state, crash loops); CloudWatch alarm state
@@ -63,21 +62,12 @@ export class RolloutFollowThrough extends Construct {
     const stack = Stack.of(this);
     grantStateAccess(fn, table, { query: true });
     grantNotify(fn, config);
-    const services = [
-      ...new Set(pipelines.flatMap((p) => p.targets.map((t) => `${nameOf(t.cluster)}/${t.service}`))),
-    ].sort();
+    const services = serviceArns(fn, pipelines);
     if (services.length > 0) {
       fn.addToRolePolicy(
         new PolicyStatement({
           actions: ['ecs:UpdateService'],
-          resources: services.map((resourceName) =>
-            stack.formatArn({
-              service: 'ecs',
-              resource: 'service',
-              resourceName,
-              arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
-            }),
-          ),
+          resources: services,
         }),
       );
     }

@@ -1,5 +1,6 @@
 /** Service rules SVC-001 … SVC-006 of the guardrail catalogue, over the DescribeServices API shape. */
 import type { Check, ServiceRule, ServiceShape } from './types.ts';
+import { missingTagKeys } from './types.ts';
 
 const rule = (definition: Omit<ServiceRule, 'subject'>): ServiceRule => ({
   subject: 'service',
@@ -78,8 +79,7 @@ export const serviceRules: ServiceRule[] = [
     defaultMode: 'audit',
     anchors: 'Security Hub ECS.13; Config tagged-ecs-service',
     check: (service, { settings }) => {
-      const keys = new Set((service.tags ?? []).map((t) => t.key ?? ''));
-      const missing = settings.requiredTagKeys.filter((key) => !keys.has(key));
+      const missing = missingTagKeys(service.tags ?? [], settings.requiredTagKeys);
       return one(
         'tags',
         missing.length === 0,

@@ -5,6 +5,7 @@
 import type { ContainerDefinition } from '../task-definition.ts';
 import { parseImageName, registryAllowed } from './image-name.ts';
 import type { Check, TaskDefinitionInput, TaskDefinitionRule, TaskDefinitionShape } from './types.ts';
+import { missingTagKeys } from './types.ts';
 
 type Container = ContainerDefinition & {
   privileged?: boolean;
@@ -509,8 +510,7 @@ export const taskDefinitionRules: TaskDefinitionRule[] = [
     defaultMode: 'audit',
     anchors: 'Security Hub ECS.15; Config tagged-ecs-taskdefinition',
     check: ({ tags }, { settings }) => {
-      const keys = new Set(tags.map((t) => t.key ?? ''));
-      const missing = settings.requiredTagKeys.filter((key) => !keys.has(key));
+      const missing = missingTagKeys(tags, settings.requiredTagKeys);
       return taskLevel(
         'tags',
         missing.length === 0,

@@ -121,3 +121,9 @@ export interface ServiceRule extends RuleBase {
 }
 
 export type Rule = TaskDefinitionRule | ServiceRule;
+
+/** The required tag keys these tags lack (TD-026, SVC-004). */
+export const missingTagKeys = (tags: readonly Tag[], required: readonly string[]): string[] => {
+  const keys = new Set(tags.map((tag) => tag.key ?? ''));
+  return required.filter((key) => !keys.has(key));
+};
