@@ -119,6 +119,15 @@ export const check = async (options: CheckOptions, write: (line: string) => void
   return blocked ? 1 : 0;
 };
 
+/** Names and messages come from the checked files: their control characters must not drive the terminal. */
+const safe = (text: string): string =>
+  [...text]
+    .map((ch) => {
+      const code = ch.charCodeAt(0);
+      return code < 0x20 || (code >= 0x7f && code <= 0x9f) ? `\\u${code.toString(16).padStart(4, '0')}` : ch;
+    })
+    .join('');
+
 const paint = (color: boolean) => (code: number, text: string) =>
   color ? `\u001b[${code}m${text}\u001b[0m` : text;
 
@@ -132,13 +141,13 @@ const renderText = (findings: FileFinding[], expired: string[], color: boolean):
     pending: c(36, 'PENDING'),
   };
   const lines: string[] = [];
-  const groups = Map.groupBy(findings, (f) => `${f.file} › ${f.resource}`);
+  const groups = Map.groupBy(findings, (f) => safe(`${f.file} › ${f.resource}`));
   for (const [group, members] of groups) {
     const shown = members.filter((f) => f.status !== 'pass');
     lines.push(`${c(1, group)}  ${shown.length === 0 ? c(32, 'all rules pass') : ''}`.trimEnd());
     for (const f of shown) {
       lines.push(
-        `  ${badge[f.status] ?? f.status} ${f.rule} [${f.severity}]${f.container ? ` ${f.container}:` : ''} ${f.message}`,
+        `  ${badge[f.status] ?? f.status} ${f.rule} [${f.severity}]${f.container ? ` ${safe(f.container)}:` : ''} ${safe(f.message)}`,
       );
     }
   }

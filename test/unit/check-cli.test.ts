@@ -150,6 +150,16 @@ describe('deckhand check', () => {
     expect((await run(file('bare.json', td), '--format', 'json')).status).toBe(1);
   });
 
+  it('keeps control characters from the checked files out of the terminal', async () => {
+    const td = {
+      family: 'web',
+      containerDefinitions: [{ name: 'app\u001b[2J\u001b[31m', image: 'x/y:1', privileged: true }],
+    };
+    const { output } = await run(file('escape.json', td));
+    expect(output).not.toContain('\u001b');
+    expect(output).toContain('app\\u001b[2J');
+  });
+
   it('exits 2 on malformed JSON, naming the file and position, and on unrecognised input', async () => {
     const broken = file('broken.json', '{\n  "family": "web",\n  oops\n}');
     const stderr = vi.spyOn(console, 'error').mockImplementation(() => {});
