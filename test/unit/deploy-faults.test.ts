@@ -58,29 +58,42 @@ let ledger: MemoryLedger;
 const deps = () => ({ config, ecs: createEcsAdapter(new ECSClient({ region })), ledger, clock });
 const push = pushEvent({ account, region, repository: 'web', tag: '1.4.0', digest, id: 'evt-1' });
 
+/** What ECS answers when nothing fails. */
+const normalAnswers = () =>
+  new Map<unknown, unknown>([
+    [DescribeServicesCommand, describeServicesAnswer()],
+    [DescribeTaskDefinitionCommand, describeTaskDefinitionAnswer()],
+    [RegisterTaskDefinitionCommand, { taskDefinition: { taskDefinitionArn: `${family}:4` } }],
+    [UpdateServiceCommand, { service: { deployments: [{ id: 'ecs-svc/9', status: 'PRIMARY' }] } }],
+  ]);
+
+const describeServicesAnswer = () => ({
+  services: ['web', 'web-canary'].map((name) => ({
+    serviceName: name,
+    serviceArn: `arn:aws:ecs:${region}:${account}:service/prod/${name}`,
+    clusterArn: `arn:aws:ecs:${region}:${account}:cluster/prod`,
+    status: 'ACTIVE',
+    taskDefinition: `${family}:3`,
+    desiredCount: 2,
+  })),
+});
+
+const describeTaskDefinitionAnswer = () => ({
+  taskDefinition: {
+    taskDefinitionArn: `${family}:3`,
+    family: 'web',
+    revision: 3,
+    containerDefinitions: [{ name: 'app', image: `${uri}:1.3.0`, essential: true }],
+  },
+  tags: [{ key: 'team', value: 'payments' }],
+});
+
 beforeEach(() => {
   ecsMock.reset();
   clock = new ManualClock();
   ledger = new MemoryLedger(clock);
-  ecsMock.on(DescribeServicesCommand).resolves({
-    services: ['web', 'web-canary'].map((name) => ({
-      serviceName: name,
-      serviceArn: `arn:aws:ecs:${region}:${account}:service/prod/${name}`,
-      clusterArn: `arn:aws:ecs:${region}:${account}:cluster/prod`,
-      status: 'ACTIVE',
-      taskDefinition: `${family}:3`,
-      desiredCount: 2,
-    })),
-  });
-  ecsMock.on(DescribeTaskDefinitionCommand).resolves({
-    taskDefinition: {
-      taskDefinitionArn: `${family}:3`,
-      family: 'web',
-      revision: 3,
-      containerDefinitions: [{ name: 'app', image: `${uri}:1.3.0`, essential: true }],
-    },
-    tags: [{ key: 'team', value: 'payments' }],
-  });
+  ecsMock.on(DescribeServicesCommand).resolves(describeServicesAnswer());
+  ecsMock.on(DescribeTaskDefinitionCommand).resolves(describeTaskDefinitionAnswer());
   ecsMock
     .on(RegisterTaskDefinitionCommand)
     .resolves({ taskDefinition: { taskDefinitionArn: `${family}:4` } });
@@ -161,3 +174,48 @@ const waitFor = async (condition: () => boolean): Promise<void> => {
   }
   if (!condition()) throw new Error('condition never held');
 };
+
+describe('fault injection at each ECS call of the deploy path, in turn', () => {
+  const commands = [
+    DescribeServicesCommand,
+    DescribeTaskDefinitionCommand,
+    RegisterTaskDefinitionCommand,
+    UpdateServiceCommand,
+  ] as const;
+
+  it.each(commands.map((command) => [command.name, command] as const))(
+    'a 500 on %s is thrown for a retry, and the retry completes with one registration',
+    async (_name, command) => {
+      ecsMock
+        .on(UpdateServiceCommand)
+        .resolves({ service: { deployments: [{ id: 'ecs-svc/9', status: 'PRIMARY' }] } });
+      const stub = ecsMock.on(command as never) as unknown as {
+        rejectsOnce: (error: Error) => { resolves: (answer: unknown) => void };
+      };
+      stub.rejectsOnce(serverError()).resolves(normalAnswers().get(command));
+      await expect(deployImage(push, deps())).rejects.toBeInstanceOf(TransientError);
+      clock.advance(1_000);
+      const outcome = await deployImage(push, deps());
+      expect(outcome.outcome).toBe('deployed');
+      expect(ecsMock.commandCalls(RegisterTaskDefinitionCommand).length).toBeLessThanOrEqual(2);
+      expect(new Set(outcome.actions.map((a) => a.to))).toEqual(new Set([`${family}:4`]));
+      expect(ledger.registrations.size).toBe(1);
+    },
+  );
+
+  it('a Lambda timeout between register and update: the retry waits out the lease, then reuses the revision', async () => {
+    let timedOut = true;
+    ecsMock.on(UpdateServiceCommand).callsFake(() =>
+      // The first invocation dies here, as a timed-out Lambda does: no catch, no claim handed back.
+      timedOut ? new Promise(() => {}) : Promise.resolve({ service: { deployments: [] } }),
+    );
+    void deployImage(push, deps());
+    await waitFor(() => ecsMock.commandCalls(UpdateServiceCommand).length >= 1);
+    await expect(deployImage(push, deps())).rejects.toThrow(/being handled by another delivery/);
+    timedOut = false;
+    clock.advance(7 * 60_000);
+    const outcome = await deployImage(push, deps());
+    expect(outcome.outcome).toBe('deployed');
+    expect(ecsMock.commandCalls(RegisterTaskDefinitionCommand)).toHaveLength(1);
+  });
+});
