@@ -57,11 +57,18 @@ let sequence = 0;
 const eventId = (label: string) => `demo-${label}-${(sequence += 1).toString().padStart(3, '0')}`;
 const timestamp = (offsetMs = 0) => new Date(Date.now() + offsetMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
+export interface DemoOptions {
+  /** Deliver every event this many times at once, as EventBridge may (the chaos suite uses 3). */
+  copies?: number;
+}
+
 export const runDemo = async (
   receiver: SlackReceiver,
   report: DemoReporter,
   outputDir = join(projectRoot, 'demo-output'),
+  options: DemoOptions = {},
 ): Promise<DemoResult> => {
+  const copies = options.copies ?? 1;
   const failures: string[] = [];
   let failedStep: string | undefined;
   let current = '';
@@ -184,9 +191,32 @@ export const runDemo = async (
   );
 
   const outcomes: Json[] = [];
+  /**
+   * One delivery, or `copies` concurrent ones; a copy refused because another is in progress is delivered
+   * again afterwards, as Lambda's retry would. The first completed outcome is the step's.
+   */
+  const deliver = async (name: HandlerName, event: Json) => {
+    const settled = await Promise.allSettled(
+      Array.from({ length: copies }, () => handlers[name](structuredClone(event), lambdaContext(name))),
+    );
+    for (const result of settled) {
+      if (
+        result.status === 'rejected' &&
+        !/IdempotencyAlreadyInProgress/.test(String((result.reason as Error).name))
+      ) {
+        throw result.reason;
+      }
+    }
+    const retried = settled
+      .filter((r) => r.status === 'rejected')
+      .map(() => handlers[name](structuredClone(event), lambdaContext(name)));
+    await Promise.all(retried);
+    const first = settled.find((r) => r.status === 'fulfilled');
+    return first ? first.value : await handlers[name](event, lambdaContext(name));
+  };
   const invoke = async (name: HandlerName, event: Json, what: string) => {
     const seen = receiver.messages.length;
-    const outcome = await report.wait(`${name}: ${what}`, handlers[name](event, lambdaContext(name)));
+    const outcome = await report.wait(`${name}: ${what}`, deliver(name, event));
     outcomes.push({ handler: name, event: event.id, ...outcome });
     report.invoked(name, what, outcome);
     report.slack(receiver.messages.slice(seen));
