@@ -183,16 +183,21 @@ describe('fault injection at each ECS call of the deploy path, in turn', () => {
     UpdateServiceCommand,
   ] as const;
 
-  it.each(commands.map((command) => [command.name, command] as const))(
-    'a 500 on %s is thrown for a retry, and the retry completes with one registration',
-    async (_name, command) => {
+  it.each(
+    commands.flatMap((command) => [
+      ['a 500', command.name, command, serverError] as const,
+      ['throttling', command.name, command, throttled] as const,
+    ]),
+  )(
+    '%s on %s is thrown for a retry, and the retry completes with one registration',
+    async (_fault, _name, command, fault) => {
       ecsMock
         .on(UpdateServiceCommand)
         .resolves({ service: { deployments: [{ id: 'ecs-svc/9', status: 'PRIMARY' }] } });
       const stub = ecsMock.on(command as never) as unknown as {
         rejectsOnce: (error: Error) => { resolves: (answer: unknown) => void };
       };
-      stub.rejectsOnce(serverError()).resolves(normalAnswers().get(command));
+      stub.rejectsOnce(fault()).resolves(normalAnswers().get(command));
       await expect(deployImage(push, deps())).rejects.toBeInstanceOf(TransientError);
       clock.advance(1_000);
       const outcome = await deployImage(push, deps());
