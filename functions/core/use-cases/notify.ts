@@ -68,7 +68,11 @@ const destinationOf = (
   return fallbackUrl ? { kind: 'webhook-url', id: 'default-webhook', url: fallbackUrl } : undefined;
 };
 
-const teamOf = async (notice: Notice, deps: NotifyDeps): Promise<string | undefined> => {
+const teamOf = async (
+  notice: Notice,
+  deps: NotifyDeps,
+  tagLookups: Map<string, Promise<string | undefined>>,
+): Promise<string | undefined> => {
   const { pipeline, cluster, service } = notice.owner;
   const owning = pipeline
     ? deps.config.pipelines.find((p) => p.name === pipeline)
@@ -77,13 +81,24 @@ const teamOf = async (notice: Notice, deps: NotifyDeps): Promise<string | undefi
       : undefined;
   if (owning?.team) return owning.team;
   if (cluster && service) {
-    try {
-      const snapshot = (await deps.ecs.describeServices(cluster, [service])).get(service);
-      const tagged = snapshot?.tags.find((tag) => tag.key === deps.config.notifications.teamTag)?.value;
-      if (tagged) return tagged;
-    } catch (error) {
-      logger.warn('team tag not read', { cluster, serviceName: service, error: errorMessage(error) });
+    // One read per service per outcome, however many notices it has.
+    const key = `${cluster}/${service}`;
+    let lookup = tagLookups.get(key);
+    if (!lookup) {
+      lookup = deps.ecs
+        .describeServices(cluster, [service])
+        .then(
+          (found) =>
+            found.get(service)?.tags.find((tag) => tag.key === deps.config.notifications.teamTag)?.value,
+        )
+        .catch((error: unknown) => {
+          logger.warn('team tag not read', { cluster, serviceName: service, error: errorMessage(error) });
+          return undefined;
+        });
+      tagLookups.set(key, lookup);
     }
+    const tagged = await lookup;
+    if (tagged) return tagged;
   }
   return deps.config.notifications.defaultTeam;
 };
@@ -110,6 +125,9 @@ export const deliverNotices = async (
   deps: NotifyDeps,
 ): Promise<DeliveryReport> => {
   const report: DeliveryReport = { sent: 0, updated: 0, skipped: 0, failed: 0 };
+  // Nowhere to send anything: skip the work (and the team-tag reads) entirely.
+  if (Object.keys(deps.config.teams).length === 0 && !deps.defaultWebhookUrl) return report;
+  const tagLookups = new Map<string, Promise<string | undefined>>();
   let notices: Notice[];
   try {
     notices = noticesFor(outcome, context);
@@ -121,7 +139,7 @@ export const deliverNotices = async (
     const id = `${raw.key}#${raw.state}`;
     try {
       const notice = await enrich(raw, deps);
-      const team = await teamOf(notice, deps);
+      const team = await teamOf(notice, deps, tagLookups);
       const teamConfig = team ? deps.config.teams[team] : undefined;
       if (teamConfig && !teamConfig.notify.includes(notice.trigger)) {
         report.skipped += 1;
