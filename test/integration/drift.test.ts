@@ -1,7 +1,5 @@
 /** Drift against moto: deploy through Deckhand, then change the services by hand, as people do. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import {
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
@@ -13,29 +11,16 @@ import {
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoDbClient, stateTableName } from '#adapters/aws-clients.ts';
 import { createStateTable } from '#adapters/state-table.ts';
-import { main } from '#cli/deckhand.ts';
 import { READ_ONLY_FIELDS } from '#core/task-definition.ts';
 import { ecrUri, fargateService, Seeder, webTaskDefinition } from '../../scripts/lib/seed.ts';
 import { testAccount, testRegion } from '../helpers/aws.ts';
+import { cliSession } from '../helpers/cli.ts';
 import { pushEvent } from '../helpers/events.ts';
 import { loadEvent } from '../helpers/load-event.ts';
 
 const ecs = new ECSClient({});
 const seed = new Seeder();
-const dir = mkdtempSync(join(tmpdir(), 'deckhand-drift-'));
-const config = join(dir, 'deckhand.config.json');
-let counter = 0;
-
-const cli = async (...args: string[]) => {
-  const lines: string[] = [];
-  const status = await main([...args, '--config', config], (line) => lines.push(line));
-  return { status, lines };
-};
-const replay = async (event: unknown) => {
-  const file = join(dir, `event-${(counter += 1)}.json`);
-  writeFileSync(file, JSON.stringify(event));
-  return cli('replay', file, '--json');
-};
+const { config, cli, replay } = cliSession('drift');
 const drift = async () => {
   const { status, lines } = await cli('drift', '--json');
   return { status, drift: JSON.parse(lines[0] ?? '{}').drift as Record<string, unknown>[] };
@@ -89,7 +74,7 @@ describe('drift against moto', () => {
     const deployed = await replay(
       pushEvent({ account: testAccount(), region: testRegion(), repository: 'web', tag: '1.0.0', digest }),
     );
-    expect(JSON.parse(deployed.lines[0] ?? '{}').outcome).toBe('deployed');
+    expect(deployed.outcome.outcome).toBe('deployed');
   });
 
   it('finds no drift right after a deploy, and exits 0', async () => {

@@ -1,28 +1,19 @@
 /** Two pipelines whose services share one task-definition family, pushed at the same time, against moto. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoDbClient, stateTableName } from '#adapters/aws-clients.ts';
 import { createStateTable } from '#adapters/state-table.ts';
-import { main } from '#cli/deckhand.ts';
 import { ecrUri, fargateService, Seeder, webTaskDefinition } from '../../scripts/lib/seed.ts';
 import { testAccount, testRegion } from '../helpers/aws.ts';
+import { cliSession } from '../helpers/cli.ts';
 import { pushEvent } from '../helpers/events.ts';
 
 const ecs = new ECSClient({});
 const seed = new Seeder();
-const dir = mkdtempSync(join(tmpdir(), 'deckhand-interleave-'));
-const config = join(dir, 'deckhand.config.json');
-
-const replay = async (name: string, event: unknown) => {
-  const file = join(dir, `${name}.json`);
-  writeFileSync(file, JSON.stringify(event));
-  const lines: string[] = [];
-  await main(['replay', file, '--config', config, '--json'], (line) => lines.push(line));
-  return JSON.parse(lines[0] ?? '{}');
-};
+const session = cliSession('interleave');
+const config = session.config;
+const replay = async (event: unknown) => (await session.replay(event)).outcome;
 const appImage = async (service: string) => {
   const { services } = await ecs.send(new DescribeServicesCommand({ cluster: 'prod', services: [service] }));
   const { taskDefinition } = await ecs.send(
@@ -75,7 +66,7 @@ describe('interleaved pushes for two pipelines sharing a family', () => {
         tag: '2.0.0',
         digest: digests[repository] ?? '',
       });
-    const [api, jobs] = await Promise.all([replay('api', push('api')), replay('jobs', push('jobs'))]);
+    const [api, jobs] = await Promise.all([replay(push('api')), replay(push('jobs'))]);
     expect([api.outcome, jobs.outcome]).toEqual(['deployed', 'deployed']);
     expect(await appImage('api')).toBe(`${ecrUri(testAccount(), testRegion(), 'api')}@${digests.api}`);
     expect(await appImage('jobs')).toBe(`${ecrUri(testAccount(), testRegion(), 'jobs')}@${digests.jobs}`);

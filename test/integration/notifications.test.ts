@@ -2,37 +2,25 @@
  * Slack notifications end to end: moto (ECS, ECR, DynamoDB, Secrets Manager) and the local Slack receiver,
  * through `deckhand replay` as the Lambdas run it.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createDocumentClient, createDynamoDbClient, stateTableName } from '#adapters/aws-clients.ts';
 import { createDynamoDbLedger } from '#adapters/ledger-dynamodb.ts';
 import { createStateTable } from '#adapters/state-table.ts';
-import { main } from '#cli/deckhand.ts';
 import { logger } from '#commons/powertools.ts';
 import { systemClock } from '#core/ports.ts';
 import { ecrUri, fargateService, Seeder, webTaskDefinition } from '../../scripts/lib/seed.ts';
 import { SlackReceiver } from '../../scripts/lib/slack-receiver.ts';
 import { testAccount, testRegion } from '../helpers/aws.ts';
 import { pushEvent } from '../helpers/events.ts';
+import { cliSession } from '../helpers/cli.ts';
 import { loadEvent } from '../helpers/load-event.ts';
 
 const seed = new Seeder();
 const ledger = createDynamoDbLedger(createDocumentClient(), stateTableName(), systemClock);
-const dir = mkdtempSync(join(tmpdir(), 'deckhand-notify-'));
-const config = join(dir, 'deckhand.config.json');
+const { config, replay } = cliSession('notify');
 let receiver: SlackReceiver;
-let counter = 0;
-
-const replay = async (event: unknown) => {
-  const file = join(dir, `event-${(counter += 1)}.json`);
-  writeFileSync(file, JSON.stringify(event));
-  const lines: string[] = [];
-  const status = await main(['replay', file, '--config', config, '--json'], (line) => lines.push(line));
-  return { status, outcome: JSON.parse(lines[0] ?? '{}') };
-};
 
 const completed = async (service: string, digest: string) => {
   const record = await ledger.getRollout(`prod/${service}`, digest);

@@ -2,33 +2,24 @@
  * Out-of-order delivery against moto: events that arrive before the push that caused them change nothing
  * early, and the end state is right once everything has arrived.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient, createDynamoDbClient, stateTableName } from '#adapters/aws-clients.ts';
 import { createDynamoDbLedger } from '#adapters/ledger-dynamodb.ts';
 import { createStateTable } from '#adapters/state-table.ts';
-import { main } from '#cli/deckhand.ts';
 import { systemClock } from '#core/ports.ts';
 import { ecrUri, fargateService, Seeder, webTaskDefinition } from '../../scripts/lib/seed.ts';
 import { testAccount, testRegion } from '../helpers/aws.ts';
+import { cliSession } from '../helpers/cli.ts';
 import { pushEvent } from '../helpers/events.ts';
 import { loadEvent } from '../helpers/load-event.ts';
 
 const ledger = createDynamoDbLedger(createDocumentClient(), stateTableName(), systemClock);
 const seed = new Seeder();
-const dir = mkdtempSync(join(tmpdir(), 'deckhand-reorder-'));
-const config = join(dir, 'deckhand.config.json');
-let counter = 0;
-const replay = async (event: unknown) => {
-  const file = join(dir, `event-${(counter += 1)}.json`);
-  writeFileSync(file, JSON.stringify(event));
-  const lines: string[] = [];
-  await main(['replay', file, '--config', config, '--json'], (line) => lines.push(line));
-  return JSON.parse(lines[0] ?? '{}');
-};
+const session = cliSession('reorder');
+const config = session.config;
+const replay = async (event: unknown) => (await session.replay(event)).outcome;
 const completed = (deploymentId: string, id: string) => {
   const event = loadEvent<{
     id: string;

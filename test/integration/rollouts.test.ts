@@ -2,40 +2,24 @@
  * Rollout follow-through against moto: moto runs no deployments and evaluates no alarms, so the test plays
  * AWS's part by sending the real-shaped events ECS and CloudWatch would send.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { CloudWatchClient, DescribeAlarmsCommand, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient, createDynamoDbClient, stateTableName } from '#adapters/aws-clients.ts';
 import { createDynamoDbLedger } from '#adapters/ledger-dynamodb.ts';
 import { createStateTable } from '#adapters/state-table.ts';
-import { main } from '#cli/deckhand.ts';
 import { systemClock } from '#core/ports.ts';
 import { ecrUri, fargateService, Seeder, webTaskDefinition } from '../../scripts/lib/seed.ts';
 import { testAccount, testRegion } from '../helpers/aws.ts';
 import { pushEvent } from '../helpers/events.ts';
+import { cliSession } from '../helpers/cli.ts';
 import { loadEvent } from '../helpers/load-event.ts';
 
 const ecs = new ECSClient({});
 const ledger = createDynamoDbLedger(createDocumentClient(), stateTableName(), systemClock);
 const seed = new Seeder();
-const dir = mkdtempSync(join(tmpdir(), 'deckhand-rollouts-'));
-const config = join(dir, 'deckhand.config.json');
-let counter = 0;
-
-const cli = async (...args: string[]) => {
-  const lines: string[] = [];
-  const status = await main([...args, '--config', config], (line) => lines.push(line));
-  return { status, lines };
-};
-const replay = async (event: unknown) => {
-  const file = join(dir, `event-${(counter += 1)}.json`);
-  writeFileSync(file, JSON.stringify(event));
-  const { status, lines } = await cli('replay', file, '--json');
-  return { status, outcome: JSON.parse(lines[0] ?? '{}') };
-};
+const { config, cli, replay } = cliSession('rollouts');
 const running = async () =>
   (await ecs.send(new DescribeServicesCommand({ cluster: 'prod', services: ['web'] }))).services?.[0]
     ?.taskDefinition ?? '';

@@ -315,10 +315,12 @@ export const deployImage = async (event: EcrImagePush, deps: DeployDeps): Promis
     return finish(event, actions, true);
   }
 
-  // Record what the guardrails held back; a pending push waits for its digest's scan event.
-  for (const { target, status, findings } of held) {
+  const rolloutRecord = (
+    target: Target,
+    extra: Pick<RolloutRecord, 'status' | 'fromTaskDefinition'> & Partial<RolloutRecord>,
+  ): RolloutRecord => {
     const now = clock.now().toISOString();
-    await ledger.claimRollout({
+    return {
       serviceKey: target.serviceKey,
       cluster: target.cluster,
       service: target.service,
@@ -327,36 +329,35 @@ export const deployImage = async (event: EcrImagePush, deps: DeployDeps): Promis
       pipeline: target.pipeline.pipeline.name,
       eventId: event.id,
       pushedAt,
-      status,
-      fromTaskDefinition: snapshots.get(target.serviceKey)?.taskDefinition ?? '',
-      findings,
       createdAt: now,
       updatedAt: now,
-    });
+      ...extra,
+    };
+  };
+
+  // Record what the guardrails held back; a pending push waits for its digest's scan event.
+  for (const { target, status, findings } of held) {
+    await ledger.claimRollout(
+      rolloutRecord(target, {
+        status,
+        fromTaskDefinition: snapshots.get(target.serviceKey)?.taskDefinition ?? '',
+        findings,
+      }),
+    );
   }
   if (held.some((h) => h.status === 'pending')) await ledger.addPendingDeploy(digest, event.id, event);
 
   // Step 5: claim (service, digest); a lost claim means another delivery owns this deploy.
   const claimed: PlannedTarget[] = [];
   for (const target of planned) {
-    const now = clock.now().toISOString();
-    const record: RolloutRecord = {
-      serviceKey: target.serviceKey,
-      cluster: target.cluster,
-      service: target.service,
-      digest,
-      tag,
-      pipeline: target.pipeline.pipeline.name,
-      eventId: event.id,
-      pushedAt,
-      status: 'claimed',
-      fromTaskDefinition: target.snapshot.taskDefinition,
-      desiredCount: target.snapshot.desiredCount,
-      leaseUntil: new Date(clock.now().getTime() + claimLeaseMs).toISOString(),
-      createdAt: now,
-      updatedAt: now,
-    };
-    const result = await ledger.claimRollout(record);
+    const result = await ledger.claimRollout(
+      rolloutRecord(target, {
+        status: 'claimed',
+        fromTaskDefinition: target.snapshot.taskDefinition,
+        desiredCount: target.snapshot.desiredCount,
+        leaseUntil: new Date(clock.now().getTime() + claimLeaseMs).toISOString(),
+      }),
+    );
     if (result.claimed) {
       claimed.push(target);
     } else if (result.busy) {
