@@ -1,0 +1,122 @@
+/** What the ledger keeps: plain records, one shape per aggregate, stored as they are. */
+import type { ScanRecord } from '../guardrails/scan-gate.ts';
+import type { Finding } from '../guardrails/types.ts';
+
+export type { ScanRecord };
+
+export type RolloutStatus =
+  | 'claimed'
+  | 'registered'
+  | 'rolling'
+  | 'succeeded'
+  | 'failed'
+  | 'rolled-back'
+  | 'superseded'
+  | 'blocked'
+  | 'pending';
+
+export interface RolloutRecord {
+  serviceKey: string;
+  cluster: string;
+  service: string;
+  digest: string;
+  tag: string;
+  pipeline: string;
+  eventId: string;
+  pushedAt: string;
+  status: RolloutStatus;
+  fromTaskDefinition: string;
+  toTaskDefinition?: string;
+  deploymentId?: string;
+  reason?: string;
+  /** Guardrail findings worth telling (fail, warn, error, pending) judged before the deploy. */
+  findings?: Finding[];
+  /** The service's desiredCount when Deckhand deployed (drift reports changes only when asked). */
+  desiredCount?: number;
+  /** When ECS reported the deployment COMPLETED (status `succeeded`). */
+  completedAt?: string;
+  /** A crash loop or an alarm hit it while it ran: never a known-good revision. */
+  unhealthy?: boolean;
+  /** ECS's circuit breaker is rolling it back. */
+  rollingBack?: boolean;
+  rolledBackBy?: 'ecs' | 'deckhand';
+  /** While `claimed` or `registered`, the claiming delivery owns the rollout until then. */
+  leaseUntil?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/**
+ * What a service should run according to Deckhand: the last roll that won. `version` grows by one with
+ * every roll, whoever made it, so a decision taken on an older version loses.
+ */
+export interface ServiceHead {
+  serviceKey: string;
+  digest: string;
+  tag: string;
+  pipeline: string;
+  pushedAt: string;
+  eventId: string;
+  taskDefinition: string;
+  version: number;
+  updatedAt: string;
+}
+
+/**
+ * `busy`: the same event is being handled by another live delivery (a concurrent duplicate): retry later.
+ * Otherwise an unclaimed result means the digest is already deployed (or being deployed) by another event.
+ */
+export type ClaimResult = { claimed: true } | { claimed: false; busy: boolean; existing: RolloutRecord };
+
+/** A deployment ECS ran that Deckhand did not start (manual, CDK, another tool). */
+export interface ForeignDeployment {
+  deploymentId: string;
+  eventName: string;
+  at: string;
+  reason?: string;
+}
+
+/** A push event waiting for its digest's scan. */
+export interface ParkedPush {
+  eventId: string;
+  event: unknown;
+}
+
+/** A guardrail evaluation of a change someone made to ECS outside Deckhand. */
+export interface AuditRecord {
+  resource: string;
+  eventId: string;
+  eventName: string;
+  caller: string;
+  at: string;
+  findings: Finding[];
+  remediation?: string;
+}
+
+/** The Slack message a rollout's thread lives in, so later notices update it in place. */
+export interface MessageRef {
+  channel: string;
+  ts: string;
+}
+
+export interface FailingStop {
+  taskArn: string;
+  at: string;
+  kind: string;
+  digest?: string;
+}
+
+/** What the last drift report said about a service, so the next one tells only what changed. */
+export interface DriftState {
+  fingerprint: string;
+  since: string;
+}
+
+/** Automation held for a service after a rollback, until someone resumes it. */
+export interface Pause {
+  serviceKey: string;
+  pipeline: string;
+  reason: string;
+  digest: string;
+  pausedAt: string;
+}

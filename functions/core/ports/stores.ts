@@ -1,0 +1,119 @@
+/**
+ * The ledger as small stores, one per aggregate. Each is a narrow port; the DynamoDB adapters share one
+ * table and its keys, and one contract suite (test/integration/store-contract.test.ts) holds the in-memory
+ * and DynamoDB implementations to the same behaviour.
+ */
+import type {
+  AuditRecord,
+  ClaimResult,
+  DriftState,
+  FailingStop,
+  ForeignDeployment,
+  MessageRef,
+  ParkedPush,
+  Pause,
+  RolloutRecord,
+  RolloutStatus,
+  ScanRecord,
+  ServiceHead,
+} from './records.ts';
+
+/** Heads, and the short lease under which the one roll operation re-checks and advances them. */
+export interface HeadStore {
+  get(serviceKey: string): Promise<ServiceHead | undefined>;
+  /** Writes the head only if its version is still `expectedVersion` (undefined: only if absent). */
+  put(head: ServiceHead, expectedVersion: number | undefined): Promise<boolean>;
+  /** True when `owner` now holds the service's lease: it was free, expired, or already `owner`'s. */
+  acquireLease(serviceKey: string, owner: string, leaseMs: number): Promise<boolean>;
+  /** Frees the lease if `owner` still holds it. */
+  releaseLease(serviceKey: string, owner: string): Promise<void>;
+}
+
+/** One rollout per (service, digest), and the deployments ECS ran that Deckhand did not start. */
+export interface RolloutStore {
+  get(serviceKey: string, digest: string): Promise<RolloutRecord | undefined>;
+  /**
+   * Claims (service, digest) for this event. Succeeds when no record exists, when the earlier attempt ended
+   * superseded, failed, blocked or pending, or when this same event claimed it before and its lease ran out.
+   */
+  claim(record: RolloutRecord): Promise<ClaimResult>;
+  /** Patches an existing rollout (undefined fields are left alone). */
+  update(serviceKey: string, digest: string, patch: Partial<RolloutRecord>): Promise<void>;
+  /** Moves a rollout on only if its status is still one of `from`; false when another delivery got there first. */
+  transition(
+    serviceKey: string,
+    digest: string,
+    from: readonly RolloutStatus[],
+    patch: Partial<RolloutRecord>,
+  ): Promise<boolean>;
+  /** Every rollout of the service, oldest first. */
+  list(serviceKey: string): Promise<RolloutRecord[]>;
+  recordForeign(serviceKey: string, deployment: ForeignDeployment): Promise<void>;
+}
+
+/** The revision registered for (source revision, digest, containers), so retries and siblings reuse it. */
+export interface RegistrationStore {
+  get(key: string): Promise<string | undefined>;
+  put(key: string, taskDefinitionArn: string): Promise<void>;
+}
+
+/** IMG-003: each digest's latest scan, and the pushes parked until it arrives. */
+export interface ScanStore {
+  get(digest: string): Promise<ScanRecord | undefined>;
+  put(scan: ScanRecord): Promise<void>;
+  park(digest: string, push: ParkedPush): Promise<void>;
+  parked(digest: string): Promise<ParkedPush[]>;
+  unpark(digest: string, eventId: string): Promise<void>;
+}
+
+/** Guardrail findings on changes made outside Deckhand. */
+export interface AuditStore {
+  record(audit: AuditRecord): Promise<void>;
+  /** The newest audit of a resource (service or task-definition ARN). */
+  last(resource: string): Promise<AuditRecord | undefined>;
+}
+
+/** Notices already sent, and the Slack messages that rollouts' threads live in. */
+export interface NoticeStore {
+  /** First claim of an id is true: the same notice is never sent twice to a destination. */
+  claim(id: string): Promise<boolean>;
+  getMessageRef(thread: string, destination: string): Promise<MessageRef | undefined>;
+  putMessageRef(thread: string, destination: string, ref: MessageRef): Promise<void>;
+}
+
+/** Task-stop dedupe and the per-service crash-loop window. */
+export interface CrashLoopStore {
+  /** First sight of (task, version) is true; a duplicate event is false. */
+  markTaskEvent(taskArn: string, version: number): Promise<boolean>;
+  /** Records a failing stop and returns the service's failing stops since `since`. */
+  recordFailingStop(serviceKey: string, stop: FailingStop, since: string): Promise<FailingStop[]>;
+  /** Claims the one crash-loop alert of the service until `until`; false while an earlier one holds. */
+  claimAlert(serviceKey: string, now: string, until: string): Promise<boolean>;
+}
+
+/** What the last drift report said per service. */
+export interface DriftStore {
+  get(serviceKey: string): Promise<DriftState | undefined>;
+  put(serviceKey: string, state: DriftState): Promise<void>;
+  delete(serviceKey: string): Promise<void>;
+}
+
+/** Automation held per service after a rollback. */
+export interface PauseStore {
+  get(serviceKey: string): Promise<Pause | undefined>;
+  put(pause: Pause): Promise<void>;
+  delete(serviceKey: string): Promise<void>;
+}
+
+/** Every store, as the adapters wire them; a use case's deps name only the stores it uses. */
+export interface Ledger {
+  heads: HeadStore;
+  rollouts: RolloutStore;
+  registrations: RegistrationStore;
+  scans: ScanStore;
+  audits: AuditStore;
+  notices: NoticeStore;
+  crashLoops: CrashLoopStore;
+  drift: DriftStore;
+  pauses: PauseStore;
+}

@@ -1,0 +1,145 @@
+/**
+ * The in-memory stores other than heads and rollouts (see memory-stores.ts), and the copy helpers they all
+ * share. Each mirrors its DynamoDB store's keys: a put on an existing key overwrites it.
+ */
+import type {
+  AuditStore,
+  CrashLoopStore,
+  DriftStore,
+  NoticeStore,
+  PauseStore,
+  RegistrationStore,
+  ScanStore,
+} from '#core/ports/stores.ts';
+import type { MemoryState } from './memory-stores.ts';
+
+export const copy = <T>(value: T): T => structuredClone(value);
+/** Resolves to a copy, as a read from DynamoDB returns a fresh object. */
+export const done = <T>(value: T): Promise<T> => Promise.resolve(copy(value));
+/** Replaces the element `same` finds, else appends. */
+export const upsert = <T>(list: T[], value: T, same: (existing: T) => boolean): void => {
+  const index = list.findIndex(same);
+  if (index === -1) list.push(copy(value));
+  else list[index] = copy(value);
+};
+/** Code-unit order, as DynamoDB sorts string keys (equal to byte order for the ASCII keys used). */
+export const byKey =
+  <T>(key: (value: T) => string) =>
+  (a: T, b: T) =>
+    key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
+
+export const memoryRegistrations = (state: MemoryState): RegistrationStore => ({
+  get: (key) => done(state.registrations.get(key)),
+  put(key, taskDefinitionArn) {
+    state.registrations.set(key, taskDefinitionArn);
+    return done(undefined);
+  },
+});
+
+export const memoryScans = (state: MemoryState): ScanStore => ({
+  get: (digest) => done(state.scans.get(digest)),
+  put(scan) {
+    state.scans.set(scan.digest, copy(scan));
+    return done(undefined);
+  },
+  park(digest, { eventId, event }) {
+    const parked = state.parked.get(digest) ?? new Map<string, unknown>();
+    // Stored as JSON text in DynamoDB, so what comes back is what JSON keeps.
+    parked.set(eventId, JSON.parse(JSON.stringify(event)));
+    state.parked.set(digest, parked);
+    return done(undefined);
+  },
+  parked(digest) {
+    const parked = [...(state.parked.get(digest) ?? new Map<string, unknown>())];
+    return done(parked.map(([eventId, event]) => ({ eventId, event })).sort(byKey((push) => push.eventId)));
+  },
+  unpark(digest, eventId) {
+    state.parked.get(digest)?.delete(eventId);
+    return done(undefined);
+  },
+});
+
+export const memoryAudits = (state: MemoryState): AuditStore => {
+  const sortKey = (audit: { at: string; eventId: string }) => `${audit.at}#${audit.eventId}`;
+  return {
+    record(audit) {
+      upsert(state.audits, audit, (a) => a.resource === audit.resource && sortKey(a) === sortKey(audit));
+      return done(undefined);
+    },
+    last(resource) {
+      return done(
+        state.audits
+          .filter((audit) => audit.resource === resource)
+          .sort(byKey(sortKey))
+          .at(-1),
+      );
+    },
+  };
+};
+
+export const memoryNotices = (state: MemoryState): NoticeStore => {
+  const refKey = (thread: string, destination: string) => `${thread}|${destination}`;
+  return {
+    claim(id) {
+      if (state.notices.has(id)) return done(false);
+      state.notices.add(id);
+      return done(true);
+    },
+    getMessageRef: (thread, destination) => done(state.messageRefs.get(refKey(thread, destination))),
+    putMessageRef(thread, destination, ref) {
+      state.messageRefs.set(refKey(thread, destination), copy(ref));
+      return done(undefined);
+    },
+  };
+};
+
+export const memoryCrashLoops = (state: MemoryState): CrashLoopStore => {
+  const sortKey = (stop: { at: string; taskArn: string }) => `${stop.at}#${stop.taskArn}`;
+  return {
+    markTaskEvent(taskArn, version) {
+      const key = `${taskArn}#v${version}`;
+      if (state.taskEvents.has(key)) return done(false);
+      state.taskEvents.add(key);
+      return done(true);
+    },
+    recordFailingStop(serviceKey, stop, since) {
+      const stops = state.stops.get(serviceKey) ?? [];
+      upsert(stops, stop, (s) => sortKey(s) === sortKey(stop));
+      state.stops.set(serviceKey, stops);
+      // The DynamoDB range: sort keys from `stop#<since>` to `stop#~`.
+      const window = stops.filter((s) => sortKey(s) >= since && sortKey(s) <= '~');
+      return done(window.sort(byKey(sortKey)));
+    },
+    claimAlert(serviceKey, now, until) {
+      const held = state.crashAlerts.get(serviceKey);
+      // DynamoDB: `until < :now` frees it, so an alert still holds at its very `until`.
+      if (held !== undefined && held >= now) return done(false);
+      state.crashAlerts.set(serviceKey, until);
+      return done(true);
+    },
+  };
+};
+
+export const memoryDrift = (state: MemoryState): DriftStore => ({
+  get: (serviceKey) => done(state.drift.get(serviceKey)),
+  put(serviceKey, drift) {
+    state.drift.set(serviceKey, copy(drift));
+    return done(undefined);
+  },
+  delete(serviceKey) {
+    state.drift.delete(serviceKey);
+    return done(undefined);
+  },
+});
+
+export const memoryPauses = (state: MemoryState): PauseStore => ({
+  get: (serviceKey) => done(state.pauses.get(serviceKey)),
+  put(pause) {
+    state.pauses.set(pause.serviceKey, copy(pause));
+    return done(undefined);
+  },
+  delete(serviceKey) {
+    state.pauses.delete(serviceKey);
+    return done(undefined);
+  },
+});

@@ -1,0 +1,200 @@
+/**
+ * The ledger's stores in memory, with the DynamoDB stores' conditional semantics, for unit tests of the use
+ * cases' fault paths. test/integration/store-contract.test.ts holds both to the same behaviour. Records are
+ * copied on every read and write, as a round trip through DynamoDB would; `state` lets tests look inside.
+ */
+import { RecordNotFoundError } from '#adapters/dynamodb/items.ts';
+import type { Clock } from '#core/ports/clock.ts';
+import type {
+  AuditRecord,
+  DriftState,
+  FailingStop,
+  ForeignDeployment,
+  MessageRef,
+  Pause,
+  RolloutRecord,
+  RolloutStatus,
+  ScanRecord,
+  ServiceHead,
+} from '#core/ports/records.ts';
+import type { HeadStore, Ledger, RolloutStore } from '#core/ports/stores.ts';
+import {
+  byKey,
+  copy,
+  done,
+  memoryAudits,
+  memoryCrashLoops,
+  memoryDrift,
+  memoryNotices,
+  memoryPauses,
+  memoryRegistrations,
+  memoryScans,
+  upsert,
+} from './memory-record-stores.ts';
+
+export interface MemoryState {
+  heads: Map<string, ServiceHead>;
+  /** serviceKey → the lease; `expiresAt` in epoch ms. */
+  leases: Map<string, { owner: string; expiresAt: number }>;
+  /** `${serviceKey}#${digest}` → rollout. */
+  rollouts: Map<string, RolloutRecord>;
+  foreign: { serviceKey: string; deployment: ForeignDeployment }[];
+  registrations: Map<string, string>;
+  /** digest → scan. */
+  scans: Map<string, ScanRecord>;
+  /** digest → event id → the parked event (JSON round-tripped, as stored). */
+  parked: Map<string, Map<string, unknown>>;
+  audits: AuditRecord[];
+  notices: Set<string>;
+  /** `${thread}|${destination}` → message. */
+  messageRefs: Map<string, MessageRef>;
+  /** `${taskArn}#v${version}`. */
+  taskEvents: Set<string>;
+  /** serviceKey → its failing stops, in the order recorded. */
+  stops: Map<string, FailingStop[]>;
+  /** serviceKey → until when the crash-loop alert is held. */
+  crashAlerts: Map<string, string>;
+  drift: Map<string, DriftState>;
+  pauses: Map<string, Pause>;
+}
+
+export type MemoryLedger = Ledger & { state: MemoryState };
+
+/** Only the defined fields of a patch, as the DynamoDB SET leaves undefined ones alone. */
+const defined = <T extends object>(patch: Partial<T>): Partial<T> =>
+  Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined)) as Partial<T>;
+
+const reclaimable: RolloutStatus[] = ['superseded', 'failed', 'blocked', 'pending'];
+const leased: RolloutStatus[] = ['claimed', 'registered'];
+
+const memoryHeads = (state: MemoryState, clock: Clock): HeadStore => ({
+  get: (serviceKey) => done(state.heads.get(serviceKey)),
+  put(head, expectedVersion) {
+    if (state.heads.get(head.serviceKey)?.version !== expectedVersion) return done(false);
+    state.heads.set(head.serviceKey, copy(head));
+    return done(true);
+  },
+  acquireLease(serviceKey, owner, leaseMs) {
+    const now = clock.now().getTime();
+    const lease = state.leases.get(serviceKey);
+    // DynamoDB: `expiresAt < :now` frees it, so a lease still holds at its very expiry.
+    if (lease && lease.owner !== owner && lease.expiresAt >= now) return done(false);
+    state.leases.set(serviceKey, { owner, expiresAt: now + leaseMs });
+    return done(true);
+  },
+  releaseLease(serviceKey, owner) {
+    if (state.leases.get(serviceKey)?.owner === owner) state.leases.delete(serviceKey);
+    return done(undefined);
+  },
+});
+
+const memoryRollouts = (state: MemoryState, clock: Clock): RolloutStore => {
+  const keyOf = (serviceKey: string, digest: string) => `${serviceKey}#${digest}`;
+  return {
+    get: (serviceKey, digest) => done(state.rollouts.get(keyOf(serviceKey, digest))),
+    claim(record) {
+      const key = keyOf(record.serviceKey, record.digest);
+      const existing = state.rollouts.get(key);
+      const now = clock.now().toISOString();
+      const live = existing !== undefined && leased.includes(existing.status);
+      const sameEvent = existing?.eventId === record.eventId;
+      // A missing leaseUntil compares false in DynamoDB: such a claim never expires.
+      const expired = existing?.leaseUntil !== undefined && existing.leaseUntil < now;
+      if (!existing || reclaimable.includes(existing.status) || (sameEvent && live && expired)) {
+        state.rollouts.set(key, copy(record));
+        return done({ claimed: true });
+      }
+      return done({ claimed: false, busy: sameEvent && live, existing });
+    },
+    update(serviceKey, digest, patch) {
+      const key = keyOf(serviceKey, digest);
+      const existing = state.rollouts.get(key);
+      if (!existing)
+        return Promise.reject(new RecordNotFoundError(`no rollout of ${digest} on ${serviceKey}`));
+      state.rollouts.set(key, { ...existing, ...copy(defined(patch)) });
+      return done(undefined);
+    },
+    transition(serviceKey, digest, from, patch) {
+      const key = keyOf(serviceKey, digest);
+      const existing = state.rollouts.get(key);
+      if (!existing || !from.includes(existing.status)) return done(false);
+      state.rollouts.set(key, { ...existing, ...copy(defined(patch)) });
+      return done(true);
+    },
+    list(serviceKey) {
+      // DynamoDB returns them by digest (the sort key) before the stable sort by createdAt.
+      const rollouts = [...state.rollouts.values()]
+        .filter((rollout) => rollout.serviceKey === serviceKey)
+        .sort(byKey((rollout) => rollout.digest))
+        .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+      return done(rollouts);
+    },
+    recordForeign(serviceKey, deployment) {
+      upsert(
+        state.foreign,
+        { serviceKey, deployment },
+        (entry) =>
+          entry.serviceKey === serviceKey && entry.deployment.deploymentId === deployment.deploymentId,
+      );
+      return done(undefined);
+    },
+  };
+};
+
+const emptyState = (): MemoryState => ({
+  heads: new Map(),
+  leases: new Map(),
+  rollouts: new Map(),
+  foreign: [],
+  registrations: new Map(),
+  scans: new Map(),
+  parked: new Map(),
+  audits: [],
+  notices: new Set(),
+  messageRefs: new Map(),
+  taskEvents: new Set(),
+  stops: new Map(),
+  crashAlerts: new Map(),
+  drift: new Map(),
+  pauses: new Map(),
+});
+
+/** Every store in memory on one `state`; `clock` decides leases as DynamoDB's conditions would. */
+export const createMemoryLedger = (clock: Clock): MemoryLedger => {
+  const state = emptyState();
+  return {
+    state,
+    heads: memoryHeads(state, clock),
+    rollouts: memoryRollouts(state, clock),
+    registrations: memoryRegistrations(state),
+    scans: memoryScans(state),
+    audits: memoryAudits(state),
+    notices: memoryNotices(state),
+    crashLoops: memoryCrashLoops(state),
+    drift: memoryDrift(state),
+    pauses: memoryPauses(state),
+  };
+};
+
+/** A clock that only moves when told; sleeping advances it. */
+export class ManualClock implements Clock {
+  private current: number;
+  constructor(start = Date.parse('2026-11-24T10:00:00Z')) {
+    this.current = start;
+  }
+  now(): Date {
+    return new Date(this.current);
+  }
+  /** Moves time on by `ms`. */
+  advance(ms: number): void {
+    this.current += ms;
+  }
+  /** Sets time to `at` (ISO or epoch ms). */
+  set(at: string | number): void {
+    this.current = typeof at === 'number' ? at : Date.parse(at);
+  }
+  sleep(ms: number): Promise<void> {
+    this.current += ms;
+    return Promise.resolve();
+  }
+}
