@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { Node } from 'constructs';
-import { parseConfigText } from '#adapters/config-file.ts';
+import { parseConfigText } from '#cli/config-yaml.ts';
 import type { DeckhandConfig } from '#core/config.ts';
 import { projectRoot } from './constructs/paths.ts';
 

@@ -5,13 +5,19 @@
  *  2. On moto, through a counting proxy: AWS calls of a one-service deploy, and its time next to a bare
  *     script doing the minimal calls; registrations for a push hitting 20 services of one family; a drift
  *     sweep over 200+ services (calls and wall time).
- *  3. `deckhand check` over 200 generated task definitions; peak RSS of a handler invocation.
+ *  3. Retry modes side by side, both with the ECS adapter's per-action token buckets: the image-push bundle
+ *     built with `retryMode: 'standard'` and with `'adaptive'`. A one-service deploy without throttling; then
+ *     a wave of pushes to the 20-service family against ECS throttling at half its documented per-action
+ *     limits (the rest of the account's budget taken by other callers), played by the proxy, and a
+ *     one-service deploy right after it on the same warm handler.
+ *  4. `deckhand check` over 200 generated task definitions; peak RSS of a handler invocation.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import type { Plugin } from 'esbuild';
 import {
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
@@ -21,13 +27,14 @@ import {
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import { createDocumentClient, createDynamoDbClient, stateTableName } from '#adapters/aws-clients.ts';
-import { createDynamoDbLedger } from '#adapters/ledger-dynamodb.ts';
+import { createDynamoDbLedger } from '#adapters/dynamodb/ledger.ts';
+import { ecsThrottles } from '#adapters/ecs.ts';
 import { createStateTable } from '#adapters/state-table.ts';
 import { main } from '#cli/deckhand.ts';
-import { systemClock } from '#core/ports.ts';
+import { systemClock } from '#core/ports/clock.ts';
 import { READ_ONLY_FIELDS } from '#core/task-definition.ts';
 import { buildHandler, bundle, handlerNames } from './build.ts';
-import { CountingProxy } from './lib/counting-proxy.ts';
+import { CountingProxy, type ServerThrottles } from './lib/counting-proxy.ts';
 import { lambdaContext } from './lib/lambda-context.ts';
 import { projectRoot, startMoto } from './lib/moto.ts';
 import { ecrUri, fargateService, Seeder, webTaskDefinition } from './lib/seed.ts';
@@ -49,7 +56,6 @@ Object.assign(process.env, {
   AWS_ACCESS_KEY_ID: 'testing',
   AWS_SECRET_ACCESS_KEY: 'testing',
   POWERTOOLS_LOG_LEVEL: process.env.BENCH_LOG ?? 'SILENT',
-  POWERTOOLS_METRICS_DISABLED: 'true',
   DECKHAND_CONFIG: join(work, 'deckhand.config.json'),
 });
 
@@ -72,6 +78,29 @@ writeFileSync(
 );
 const referenceBundle = join(work, 'dist', 'reference', 'index.mjs');
 await bundle(referenceEntry, referenceBundle);
+type RetryMode = 'standard' | 'adaptive';
+/** Builds the SDK clients with this retry mode, whatever aws-clients.ts ships. */
+const retryModePlugin = (mode: RetryMode): Plugin => ({
+  name: 'retry-mode',
+  setup(build) {
+    build.onLoad({ filter: /functions[\\/]adapters[\\/]aws-clients\.ts$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      if (!/retryMode: '(standard|adaptive)'/.test(source)) throw new Error('no retryMode in aws-clients.ts');
+      return {
+        contents: source.replace(/retryMode: '(standard|adaptive)'/, `retryMode: '${mode}'`),
+        loader: 'ts',
+      };
+    });
+  },
+});
+const retryModeBundles = {} as Record<RetryMode, string>;
+for (const mode of ['standard', 'adaptive'] as const) {
+  retryModeBundles[mode] = await bundle(
+    join(projectRoot, 'functions', 'handlers', 'image-push.ts'),
+    join(work, 'dist', `image-push-${mode}`, 'index.mjs'),
+    { plugins: [retryModePlugin(mode)] },
+  );
+}
 writeFileSync(join(work, 'deckhand.config.json'), JSON.stringify({ pipelines: [] }));
 const coldImport = (file: string) =>
   Number(
@@ -149,7 +178,7 @@ writeFileSync(
 log('seeding heads…');
 for (const name of services.sweep ?? []) {
   const td = `arn:aws:ecs:eu-west-1:${account}:task-definition/app-sweep:1`;
-  await ledger.putHead(
+  await ledger.heads.put(
     {
       serviceKey: `sweep/${name}`,
       digest: 'sha256:0',
@@ -164,8 +193,9 @@ for (const name of services.sweep ?? []) {
     undefined,
   );
 }
-const imported = async (name: string) =>
-  ((await import(pathToFileURL(bundles[name] ?? '').href)) as { handler: Handler }).handler;
+const importedFile = async (file: string) =>
+  ((await import(pathToFileURL(file).href)) as { handler: Handler }).handler;
+const imported = (name: string) => importedFile(bundles[name] ?? '');
 log('importing handlers…');
 const imagePush = await imported('image-push');
 const driftHandler = await imported('drift');
@@ -192,6 +222,11 @@ const pushOf = async (repository: string) => {
     },
   };
 };
+
+const count = (calls: Record<string, number>, name: string) =>
+  Object.entries(calls)
+    .filter(([op]) => op.endsWith(name))
+    .reduce((n, [, c]) => n + c, 0);
 
 const ecs = new ECSClient({});
 const bare = async (digest: string) => {
@@ -257,7 +292,74 @@ const sweep = await driftHandler(
 const sweepMs = performance.now() - started;
 const sweepCalls = proxy.snapshot();
 
-// 3. check over 200 generated task definitions.
+// 3. Retry modes side by side: each variant is its own module, so its own warm SDK clients.
+log('retry modes: standard vs adaptive…');
+const byMode = {
+  standard: await importedFile(retryModeBundles.standard),
+  adaptive: await importedFile(retryModeBundles.adaptive),
+};
+const quietMs: Record<RetryMode, number[]> = { standard: [], adaptive: [] };
+for (let run = 0; run < runs; run += 1) {
+  for (const mode of run % 2 ? (['adaptive', 'standard'] as const) : (['standard', 'adaptive'] as const)) {
+    const event = await pushOf('app-one');
+    started = performance.now();
+    const outcome = await byMode[mode](event, lambdaContext('image-push'));
+    quietMs[mode].push(performance.now() - started);
+    if (outcome.outcome !== 'deployed') throw new Error(`${mode} deploy was ${outcome.outcome}`);
+  }
+}
+// ECS at half its documented burst and rate per action, as when other callers share the account's budget.
+const half = ([burst, perSecond]: readonly [number, number]) => [burst / 2, perSecond / 2] as const;
+const halfEcs: ServerThrottles = {
+  DescribeServices: half(ecsThrottles.describeServices),
+  DescribeTaskDefinition: half(ecsThrottles.describeTaskDefinition),
+  RegisterTaskDefinition: half(ecsThrottles.registerTaskDefinition),
+  UpdateService: half(ecsThrottles.updateService),
+};
+const wavePushes = Number(process.env.BENCH_WAVE ?? 3);
+const ecsOperations = [
+  'DescribeServices',
+  'DescribeTaskDefinition',
+  'RegisterTaskDefinition',
+  'UpdateService',
+];
+const wave = async (mode: RetryMode) => {
+  proxy.throttle(halfEcs);
+  proxy.reset();
+  const outcomes: string[] = [];
+  const waveStarted = performance.now();
+  for (let push = 0; push < wavePushes; push += 1) {
+    const event = await pushOf('app-twenty');
+    try {
+      outcomes.push((await byMode[mode](event, lambdaContext('image-push'))).outcome);
+    } catch (error) {
+      outcomes.push(`threw ${(error as Error).name}`);
+    }
+  }
+  const waveMs = performance.now() - waveStarted;
+  const calls = proxy.snapshot();
+  const throttled = Object.fromEntries([...proxy.throttled].sort());
+  // Right after the wave, on the same warm handler: one service, four ECS calls, none of them throttled.
+  proxy.throttle();
+  const after = await pushOf('app-one');
+  const afterStarted = performance.now();
+  const afterOutcome = (await byMode[mode](after, lambdaContext('image-push'))).outcome;
+  return {
+    waveMs: round(waveMs),
+    outcomes,
+    ecsCalls: ecsOperations.reduce((n, op) => n + count(calls, op), 0),
+    updateServiceCalls: count(calls, 'UpdateService'),
+    throttled,
+    oneServiceDeployAfterMs: round(performance.now() - afterStarted),
+    oneServiceDeployAfterOutcome: afterOutcome,
+  };
+};
+log(`  a wave of ${wavePushes} pushes to 20 services under throttling: standard…`);
+const standardWave = await wave('standard');
+log('  …and adaptive');
+const adaptiveWave = await wave('adaptive');
+
+// 4. check over 200 generated task definitions.
 log('checking 200 task definitions…');
 const checkDir = join(work, 'check');
 mkdirSync(checkDir, { recursive: true });
@@ -304,10 +406,6 @@ const rssKb = Number(
 await proxy.close();
 await moto.stop();
 
-const count = (calls: Record<string, number>, name: string) =>
-  Object.entries(calls)
-    .filter(([op]) => op.endsWith(name))
-    .reduce((n, [, c]) => n + c, 0);
 const awsCalls = (calls: Record<string, number>) =>
   Object.entries(calls)
     .filter(([op]) => !op.startsWith('DynamoDB'))
@@ -343,6 +441,21 @@ const results = {
     describeTaskDefinition: count(sweepCalls, 'DescribeTaskDefinition'),
     outcome: (sweep as { outcome: string }).outcome,
   },
+  retryModes: {
+    note: 'both with the per-action ECS token buckets; the proxy plays ECS throttling at half its documented limits',
+    oneServiceDeploy: {
+      standardMs: round(median(quietMs.standard)),
+      adaptiveMs: round(median(quietMs.adaptive)),
+      ratio: round(median(quietMs.adaptive) / median(quietMs.standard), 2),
+    },
+    throttledWave: {
+      pushes: wavePushes,
+      servicesPerPush: services.twenty?.length ?? 0,
+      serverLimits: halfEcs,
+      standard: standardWave,
+      adaptive: adaptiveWave,
+    },
+  },
   check: {
     definitions: files.length,
     wallMs: round(median(checkMs)),
@@ -371,6 +484,19 @@ log(
 log(
   `drift sweep over ${results.driftSweep.services} services: ${results.driftSweep.wallMs} ms, ${results.driftSweep.describeServices} DescribeServices, ${results.driftSweep.describeTaskDefinition} DescribeTaskDefinition`,
 );
+log(
+  `retry modes, one-service deploy without throttling: standard ${results.retryModes.oneServiceDeploy.standardMs} ms, adaptive ${results.retryModes.oneServiceDeploy.adaptiveMs} ms`,
+);
+for (const [mode, figures] of [
+  ['standard', standardWave],
+  ['adaptive', adaptiveWave],
+] as const) {
+  log(
+    `  ${mode.padEnd(8)} wave of ${wavePushes} pushes × 20 services under ECS throttling: ${figures.waveMs} ms, ` +
+      `${figures.ecsCalls} ECS calls (${figures.updateServiceCalls} UpdateService), throttled ${JSON.stringify(figures.throttled)}, ` +
+      `outcomes ${figures.outcomes.join(', ')}; one-service deploy right after: ${figures.oneServiceDeployAfterMs} ms`,
+  );
+}
 log(
   `deckhand check over ${files.length} task definitions: ${results.check.wallMs} ms (${results.check.perDefinitionMs} ms each)`,
 );

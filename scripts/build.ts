@@ -1,10 +1,11 @@
 /**
  * `npm run build`: one bundle per Lambda handler into dist/<name>/index.mjs, built the way the CDK
- * builds them (ESM, minified, tree-shaken, AWS SDK bundled), plus a metafile for the bench.
+ * builds them (ESM, minified, tree-shaken, AWS SDK bundled), each with its esbuild metafile beside it
+ * (dist/<name>/meta.json: load it into esbuild's bundle analyzer to see what weighs what).
  */
-import { readdirSync } from 'node:fs';
-import { basename, join } from 'node:path';
-import { build } from 'esbuild';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
+import { build, type Metafile, type Plugin } from 'esbuild';
 import { bundleTarget, esmRequireBanner, mainFields } from '../infra/bundling.ts';
 import { projectRoot } from './lib/moto.ts';
 
@@ -14,9 +15,19 @@ export const handlerNames = (): string[] =>
     .map((file) => basename(file, '.ts'))
     .sort();
 
-/** Bundles one entry the way Deckhand ships its functions; the bench builds its reference bundle with it. */
-export const bundle = async (entry: string, outfile: string): Promise<string> => {
-  await build({
+/** The metafile of a bundle, written beside it. */
+export const metafilePath = (outfile: string): string => join(dirname(outfile), 'meta.json');
+
+/**
+ * Bundles one entry the way Deckhand ships its functions, and writes its metafile beside it; the bench
+ * builds its reference bundle, and variants through `plugins`, with it.
+ */
+export const bundle = async (
+  entry: string,
+  outfile: string,
+  options: { plugins?: Plugin[] } = {},
+): Promise<string> => {
+  const { metafile } = await build({
     entryPoints: [entry],
     outfile,
     bundle: true,
@@ -27,20 +38,46 @@ export const bundle = async (entry: string, outfile: string): Promise<string> =>
     minify: true,
     treeShaking: true,
     sourcemap: false,
-    metafile: false,
+    metafile: true,
     legalComments: 'none',
     banner: { js: esmRequireBanner },
     nodePaths: [join(projectRoot, 'node_modules')],
     logLevel: 'warning',
+    plugins: options.plugins ?? [],
   });
+  writeFileSync(metafilePath(outfile), JSON.stringify(metafile));
   return outfile;
 };
 
 export const buildHandler = (name: string, outdir = join(projectRoot, 'dist', name)): Promise<string> =>
   bundle(join(projectRoot, 'functions', 'handlers', `${name}.ts`), join(outdir, 'index.mjs'));
 
+/** The inputs that put the most bytes into a bundle (minified bytes in the output), largest first. */
+export const heaviestInputs = (outfile: string, count = 5): { path: string; bytes: number }[] => {
+  const metafile = JSON.parse(readFileSync(metafilePath(outfile), 'utf8')) as Metafile;
+  const output = Object.entries(metafile.outputs).find(([path]) => path.endsWith(basename(outfile)))?.[1];
+  return Object.entries(output?.inputs ?? {})
+    .map(([path, { bytesInOutput }]) => ({ path, bytes: bytesInOutput }))
+    .sort((a, b) => b.bytes - a.bytes)
+    .slice(0, count);
+};
+
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+
+/** A size line for a bundle, then its five heaviest inputs. */
+export const describeBundle = (name: string, outfile: string): string =>
+  [
+    `${name.padEnd(14)} ${kb(statSync(outfile).size).padStart(10)}  ${relative(projectRoot, outfile)}`,
+    ...heaviestInputs(outfile).map(
+      ({ path, bytes }) => `${''.padEnd(14)} ${kb(bytes).padStart(10)}    ${path}`,
+    ),
+  ].join('\n');
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const names = handlerNames();
-  await Promise.all(names.map((name) => buildHandler(name)));
-  console.log(`built ${names.length} handler bundle(s) into dist/: ${names.join(', ')}`);
+  const outfiles = await Promise.all(names.map((name) => buildHandler(name)));
+  names.forEach((name, index) => console.log(describeBundle(name, outfiles[index] ?? '')));
+  console.log(
+    `built ${names.length} handler bundle(s) into dist/ (metafiles: dist/<name>/meta.json): ${names.join(', ')}`,
+  );
 }

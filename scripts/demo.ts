@@ -86,7 +86,6 @@ process.env.AWS_REGION ??= 'eu-west-1';
 process.env.AWS_ACCESS_KEY_ID ??= 'testing';
 process.env.AWS_SECRET_ACCESS_KEY ??= 'testing';
 process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
-process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 const moto = await reporter.wait(
   'starting moto (the first run installs it into .venv)',
   startMoto((line) => say(dim(`          ${line}`))),

@@ -4,16 +4,19 @@
  */
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { ECRClient } from '@aws-sdk/client-ecr';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { isServerError, isThrottlingError, isTransientError } from '@smithy/service-error-classification';
 
-/** Adaptive retries back off on throttling; the attempts stay well inside a Lambda timeout. */
-export const retryConfig = { maxAttempts: 6, retryMode: 'adaptive' } as const;
+/**
+ * Standard retries (exponential backoff with jitter, a retry quota), inside a Lambda timeout. Not `adaptive`:
+ * its one client-side rate limiter per client slows every action once any is throttled, and the ECS
+ * adapter already paces each action to ECS's documented per-action limits (`ecsThrottles`).
+ */
+export const retryConfig = { maxAttempts: 6, retryMode: 'standard' } as const;
 
 export const createCloudWatchClient = (): CloudWatchClient => new CloudWatchClient({ ...retryConfig });
 export const createEcsClient = (): ECSClient => new ECSClient({ ...retryConfig });
-export const createEcrClient = (): ECRClient => new ECRClient({ ...retryConfig });
 export const createDynamoDbClient = (): DynamoDBClient => new DynamoDBClient({ ...retryConfig });
 export const createDocumentClient = (
   client: DynamoDBClient = createDynamoDbClient(),
@@ -23,32 +26,15 @@ export const createDocumentClient = (
 /** The state table's name: set by the stack in Lambda; a fixed local default for the CLI and tests. */
 export const stateTableName = (): string => process.env.DECKHAND_TABLE ?? 'deckhand-state';
 
-const throttlingNames = new Set([
-  'ThrottlingException',
-  'Throttling',
-  'TooManyRequestsException',
-  'RequestLimitExceeded',
-  'ProvisionedThroughputExceededException',
-  'RequestThrottledException',
-  'ServiceUnavailable',
-  'ServerException',
-  'InternalServerError',
-  'InternalFailure',
-  'LimitExceededException',
-]);
+type SdkError = Parameters<typeof isTransientError>[0];
 
-/** True when retrying later may succeed: throttling, 5xx, network faults. */
+/**
+ * True when retrying later may succeed, classified as the SDK's own retry strategy does: throttling (by error
+ * code, 429 or the `$retryable` trait), transient faults (500/502/503/504, timeouts, network errors such as
+ * ECONNRESET, ETIMEDOUT or ENOTFOUND, also when they are the `cause`), and any other 5xx.
+ */
 export const isTransientAwsError = (error: unknown): boolean => {
-  const failure = error as { name?: string; $retryable?: unknown; $metadata?: { httpStatusCode?: number } };
-  if (!failure || typeof failure !== 'object') return false;
-  if (failure.$retryable) return true;
-  if (failure.name && throttlingNames.has(failure.name)) return true;
-  const status = failure.$metadata?.httpStatusCode;
-  if (status !== undefined && status >= 500) return true;
-  // No HTTP status at all: a socket, DNS or timeout fault, or moto's 500 mis-parsed as a SyntaxError.
-  return (
-    status === undefined &&
-    (failure.name === 'SyntaxError' ||
-      /ECONN|ETIMEDOUT|socket|network/i.test(String((error as Error).message)))
-  );
+  if (!error || typeof error !== 'object') return false;
+  const failure = error as SdkError;
+  return isThrottlingError(failure) || isTransientError(failure) || isServerError(failure);
 };

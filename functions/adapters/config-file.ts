@@ -1,7 +1,11 @@
-/** Reads the config file (YAML or JSON) named by `--config`, `DECKHAND_CONFIG`, or found in the working directory. */
+/**
+ * Finds the config file (`--config`, `DECKHAND_CONFIG`, or a default name in the working directory) and, for
+ * the Lambdas, reads it as JSON: the CDK validates the config at synth and ships it into each bundle as
+ * `deckhand.config.json`, so a handler needs no YAML parser. The CLI reads YAML too: see
+ * `functions/cli/config-yaml.ts`.
+ */
 import { existsSync, readFileSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
-import { parse } from 'yaml';
+import { extname, isAbsolute, resolve } from 'node:path';
 import { type DeckhandConfig, parseConfig } from '#core/config.ts';
 import { ConfigError } from '#core/errors.ts';
 
@@ -21,23 +25,38 @@ export const resolveConfigPath = (explicit?: string): string => {
   return found;
 };
 
-export const parseConfigText = (text: string, source: string): DeckhandConfig => {
+/** The file's text, or a ConfigError naming the file. */
+export const readConfigText = (path: string): string => {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(path, [`cannot read: ${(error as Error).message}`], { cause: error });
+  }
+};
+
+/** Validates JSON config text; YAML is not accepted here (the CLI reads it). */
+const parseConfigJson = (text: string, source: string): DeckhandConfig => {
   let raw: unknown;
   try {
-    raw = parse(text, { prettyErrors: true });
+    raw = JSON.parse(text);
   } catch (error) {
-    throw new ConfigError(source, [`not valid YAML or JSON: ${(error as Error).message}`], { cause: error });
+    const yaml = /^\.ya?ml$/i.test(extname(source));
+    throw new ConfigError(
+      source,
+      [
+        yaml
+          ? `not JSON (${(error as Error).message}): the functions read only the JSON copy the stack ` +
+            `bundles (deckhand.config.json); YAML is for the deckhand CLI and cdk synth`
+          : `not valid JSON: ${(error as Error).message}`,
+      ],
+      { cause: error },
+    );
   }
   return parseConfig(raw, source);
 };
 
+/** The Lambdas' loader: the JSON config beside the bundle (or the named file), validated. */
 export const loadConfigFile = (explicit?: string): DeckhandConfig => {
   const path = resolveConfigPath(explicit);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new ConfigError(path, [`cannot read: ${(error as Error).message}`], { cause: error });
-  }
-  return parseConfigText(text, path);
+  return parseConfigJson(readConfigText(path), path);
 };

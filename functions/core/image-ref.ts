@@ -1,9 +1,5 @@
 /** ECR image references: repository URIs, digests, and which container images come from a repository. */
 
-const digestPattern = /^sha256:[0-9a-f]{64}$/;
-
-export const isImageDigest = (value: string): boolean => digestPattern.test(value);
-
 /** `<account>.dkr.ecr.<region>.amazonaws.com/<repository>`, with the `.com.cn` suffix in China. */
 export const repositoryUri = (account: string, region: string, repository: string): string =>
   `${account}.dkr.ecr.${region}.amazonaws.${region.startsWith('cn-') ? 'com.cn' : 'com'}/${repository}`;
@@ -13,11 +9,5 @@ export const isImageFrom = (image: string, uri: string): boolean =>
   image === uri || image.startsWith(`${uri}:`) || image.startsWith(`${uri}@`);
 
 export const pinnedImage = (uri: string, digest: string): string => `${uri}@${digest}`;
-
-/** The digest an image reference pins, if any. */
-export const digestOf = (image: string): string | undefined => {
-  const at = image.lastIndexOf('@');
-  return at === -1 ? undefined : image.slice(at + 1);
-};
 
 export const shortDigest = (digest: string): string => digest.replace(/^sha256:/, '').slice(0, 12);

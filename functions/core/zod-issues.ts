@@ -14,6 +14,3 @@ export const formatIssues = (error: z.ZodError): string[] =>
     const missing = issue.code === 'invalid_type' && /received undefined/.test(issue.message);
     return `${formatPath(issue.path) || '(root)'}: ${missing ? 'required' : issue.message}`;
   });
-
-/** The first offending path, for structured logs. */
-export const firstPath = (error: z.ZodError): string => formatPath(error.issues[0]?.path ?? []) || '(root)';

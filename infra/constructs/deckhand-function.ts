@@ -51,7 +51,6 @@ export class DeckhandFunction extends NodejsFunction {
       environment: {
         POWERTOOLS_SERVICE_NAME: 'deckhand',
         POWERTOOLS_LOG_LEVEL: logLevel,
-        POWERTOOLS_METRICS_NAMESPACE: 'Deckhand',
         ...rest.environment,
       },
       bundling: {

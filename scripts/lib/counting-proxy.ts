@@ -2,25 +2,64 @@
  * A loopback HTTP proxy in front of the emulator that counts AWS API calls by operation (X-Amz-Target for
  * JSON protocols, Action= for query protocols, method and path for REST). Every SDK client in the process
  * goes through it when AWS_ENDPOINT_URL points here, so the count covers the handlers' own clients.
+ * It can also play a service's server-side throttling: per operation, a token bucket (burst, then a sustained
+ * rate per second); a call past it is answered 400 ThrottlingException, as ECS answers, and counted apart.
  */
 import { once } from 'node:events';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+/** Server-side limits per operation: [burst, sustained calls per second]. */
+export type ServerThrottles = Record<string, readonly [burst: number, perSecond: number]>;
+
+class ServerBucket {
+  private readonly burst: number;
+  private readonly perSecond: number;
+  private tokens: number;
+  private last = performance.now();
+  constructor(burst: number, perSecond: number) {
+    this.burst = burst;
+    this.perSecond = perSecond;
+    this.tokens = burst;
+  }
+  /** True when the call may pass; false when the server would throttle it. */
+  take(): boolean {
+    const now = performance.now();
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.perSecond);
+    this.last = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+}
+
 export class CountingProxy {
   readonly calls: Map<string, number>;
+  /** Calls answered with a ThrottlingException, by operation (also counted in `calls`). */
+  readonly throttled: Map<string, number>;
+  /** The server-side buckets by operation; `throttle()` replaces them. */
+  private readonly buckets: Map<string, ServerBucket>;
   private readonly server: Server;
   readonly url: string;
 
-  private constructor(server: Server, url: string, calls: Map<string, number>) {
+  private constructor(
+    server: Server,
+    url: string,
+    counts: { calls: Map<string, number>; throttled: Map<string, number> },
+    buckets: Map<string, ServerBucket>,
+  ) {
     this.server = server;
     this.url = url;
-    this.calls = calls;
+    this.calls = counts.calls;
+    this.throttled = counts.throttled;
+    this.buckets = buckets;
   }
 
   static async start(target: string): Promise<CountingProxy> {
     const upstream = new URL(target);
     const calls = new Map<string, number>();
+    const buckets = new Map<string, ServerBucket>();
+    const throttled = new Map<string, number>();
     const server = createServer((incoming, outgoing) => {
       const chunks: Buffer[] = [];
       incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -33,6 +72,16 @@ export class CountingProxy {
             ? amzTarget.slice(amzTarget.indexOf('.') + 1)
             : (action ?? `${incoming.method ?? ''} ${(incoming.url ?? '').split('?')[0] ?? ''}`);
         calls.set(operation, (calls.get(operation) ?? 0) + 1);
+        if (buckets.get(operation)?.take() === false) {
+          throttled.set(operation, (throttled.get(operation) ?? 0) + 1);
+          outgoing
+            .writeHead(400, {
+              'content-type': 'application/x-amz-json-1.1',
+              'x-amzn-requestid': `throttled-${calls.get(operation) ?? 0}`,
+            })
+            .end(JSON.stringify({ __type: 'ThrottlingException', message: 'Rate exceeded' }));
+          return;
+        }
         const forward = request(
           {
             host: upstream.hostname,
@@ -52,7 +101,19 @@ export class CountingProxy {
     });
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
-    return new CountingProxy(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`, calls);
+    return new CountingProxy(
+      server,
+      `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      { calls, throttled },
+      buckets,
+    );
+  }
+
+  /** Throttles these operations from now on, each bucket full; no argument: throttles nothing. */
+  throttle(limits: ServerThrottles = {}): void {
+    this.buckets.clear();
+    for (const [operation, [burst, perSecond]] of Object.entries(limits))
+      this.buckets.set(operation, new ServerBucket(burst, perSecond));
   }
 
   total(prefix?: string): number {
@@ -63,6 +124,7 @@ export class CountingProxy {
 
   reset(): void {
     this.calls.clear();
+    this.throttled.clear();
   }
 
   snapshot(): Record<string, number> {

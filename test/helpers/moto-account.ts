@@ -19,7 +19,6 @@ Object.assign(process.env, {
   AWS_SECRET_ACCESS_KEY: 'testing',
   POWERTOOLS_DEV: 'true',
   POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT',
-  POWERTOOLS_METRICS_DISABLED: 'true',
 });
 delete process.env.AWS_SESSION_TOKEN;
 delete process.env.AWS_PROFILE;

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseConfigText } from '#adapters/config-file.ts';
+import { parseConfigText } from '#cli/config-yaml.ts';
 import { handlersFor } from '#core/events/routes.ts';
 import { buildApp } from '../../infra/build-app.ts';
 import { defaultConfigPath } from '../../infra/deckhand-config.ts';

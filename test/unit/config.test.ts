@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseConfigText } from '#adapters/config-file.ts';
+import { parseConfigText } from '#cli/config-yaml.ts';
 import { configJsonSchema, matchingPipelines, parseConfig } from '#core/config.ts';
 import { ConfigError } from '#core/errors.ts';
 
