@@ -1,7 +1,7 @@
 /** AlarmsPort over CloudWatch: an alarm's tags, for pipelines that select their alarms by tag. */
 import { type CloudWatchClient, ListTagsForResourceCommand } from '@aws-sdk/client-cloudwatch';
 import { TransientError } from '#core/errors.ts';
-import type { AlarmsPort } from '#core/use-cases/alarm-rollback.ts';
+import type { AlarmsPort } from '#core/ports/alarms.ts';
 import { isTransientAwsError } from './aws-clients.ts';
 
 export const createAlarmsAdapter = (client: CloudWatchClient): AlarmsPort => ({

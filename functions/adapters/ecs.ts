@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { TokenBucket } from '#core/concurrency.ts';
 import { TargetError, TransientError } from '#core/errors.ts';
-import type { DescribedTaskDefinition, EcsPort, ServiceSnapshot } from '#core/ports.ts';
+import type { DescribedTaskDefinition, EcsPort, ServiceSnapshot } from '#core/ports/ecs.ts';
 import type { RegisterInput, TaskDefinition } from '#core/task-definition.ts';
 import { isTransientAwsError } from './aws-clients.ts';
 

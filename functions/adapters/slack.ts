@@ -5,7 +5,7 @@
  */
 import { ErrorCode, WebClient } from '@slack/web-api';
 import { IncomingWebhook } from '@slack/webhook';
-import type { Destination, SlackPort } from '#core/use-cases/notify.ts';
+import type { Destination, SlackPort } from '#core/ports/slack.ts';
 import type { SecretsPort } from './secrets-manager.ts';
 
 export interface SlackAdapterOptions {

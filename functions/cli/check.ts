@@ -4,7 +4,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import { loadConfigFile, resolveConfigPath } from '#adapters/config-file.ts';
+import { resolveConfigPath } from '#adapters/config-file.ts';
+import { loadConfigFileAnyFormat } from './config-yaml.ts';
 import { type DeckhandConfig, parseConfig } from '#core/config.ts';
 import {
   evaluateService,
@@ -38,9 +39,9 @@ const readInput = (file: string): unknown => {
 
 /** An explicit config must load; without one, a config in the working directory, else the defaults. */
 const configFor = (explicit: string | undefined): DeckhandConfig => {
-  if (explicit || process.env.DECKHAND_CONFIG) return loadConfigFile(explicit);
+  if (explicit || process.env.DECKHAND_CONFIG) return loadConfigFileAnyFormat(explicit);
   try {
-    return loadConfigFile(resolveConfigPath());
+    return loadConfigFileAnyFormat(resolveConfigPath());
   } catch {
     return parseConfig({}, '(defaults)');
   }

@@ -1,12 +1,13 @@
 /** `deckhand drift [--json]`: the drift check, on demand. Exit 0 without drift, 3 with drift, 1 on error. */
-import { wireDeployDeps, wireNotifier } from '#adapters/wiring.ts';
+import { wireNotifier } from '#adapters/wiring.ts';
 import { detectDrift } from '#core/use-cases/detect-drift.ts';
+import { wireCli } from './session.ts';
 
 export const drift = async (
   options: { config?: string; json: boolean; notify: boolean },
   write: (line: string) => void,
 ): Promise<number> => {
-  const deps = wireDeployDeps(options.config ? { configPath: options.config } : {});
+  const deps = wireCli(options.config);
   const outcome = await detectDrift(deps, `cli-${new Date().toISOString()}`);
   if (options.notify) await wireNotifier(deps).deliver(outcome, { 'detail-type': 'deckhand drift (CLI)' });
   if (options.json) {

@@ -1,16 +1,16 @@
 /**
  * `deckhand replay <event.json>... [--config F] [--dry-run] [--json]`: runs the Lambdas' use cases in-process
  * against the AWS endpoint from the standard SDK environment.
- * Exit: 0 every event handled (ignored and planned included), 2 rejected input, 1 a failure.
+ * Exit: 0 every event handled (ignored and planned included), 2 rejected input or a bad config, 1 a failure.
  */
-import { createCloudWatchClient } from '#adapters/aws-clients.ts';
-import { createAlarmsAdapter } from '#adapters/cloudwatch.ts';
-import { type Notifier, selfRoles, wireDeployDeps, wireNotifier } from '#adapters/wiring.ts';
+import { selfRoles, type Notifier, wireAlarms, wireNotifier } from '#adapters/wiring.ts';
 import { errorMessage } from '#core/errors.ts';
 import { eventIdOf } from '#core/events/parse-event.ts';
 import type { Outcome } from '#core/outcome.ts';
+import type { AlarmsPort } from '#core/ports/alarms.ts';
 import { readJsonFile } from './read-json.ts';
-import { routeEvent } from './route.ts';
+import { detailTypeOf, routeEvent } from './route.ts';
+import { wireCli } from './session.ts';
 
 export interface ReplayOptions {
   files: string[];
@@ -19,47 +19,55 @@ export interface ReplayOptions {
   json: boolean;
 }
 
-const describe = (outcome: Outcome): string => {
+/** An event whose handling threw: what a Lambda would retry and then dead-letter. */
+interface Failure {
+  kind: 'error';
+  eventId: string;
+  detailType: string;
+  outcome: 'failed';
+  actions: [];
+  reason: string;
+}
+
+const describe = (outcome: Outcome | Failure): string => {
   const lines = [
     `${outcome.eventId}  ${outcome.detailType}  ${outcome.outcome}${outcome.reason ? `  (${outcome.reason})` : ''}`,
   ];
-  for (const action of outcome.actions as Record<string, string | undefined>[]) {
-    const target = [action.cluster, action.service].filter(Boolean).join('/');
+  for (const action of outcome.actions as object[] as Record<string, unknown>[]) {
+    const text = (key: string) => (typeof action[key] === 'string' ? action[key] : '');
+    const target = [text('cluster'), text('service')].filter(Boolean).join('/');
     lines.push(
-      `  ${target}  ${action.status ?? ''}  ${action.from ?? ''} → ${action.to ?? ''}  ${action.reason ?? ''}`.trimEnd(),
+      `  ${target}  ${text('status')}  ${text('from')} → ${text('to')}  ${text('reason')}`.trimEnd(),
     );
   }
   return lines.join('\n');
 };
 
 export const replay = async (options: ReplayOptions, write: (line: string) => void): Promise<number> => {
-  let deployDeps: ReturnType<typeof wireDeployDeps> | undefined;
+  // Wired before the first event, so a bad config is one clear error (exit 2), not a failure per event.
+  const wired = wireCli(options.config);
+  let alarms: AlarmsPort | undefined;
   const deps = {
-    deploy: () => {
-      deployDeps ??= wireDeployDeps({
-        ...(options.config ? { configPath: options.config } : {}),
-        dryRun: options.dryRun,
-      });
-      return deployDeps;
-    },
-    audit: () => ({ ...deps.deploy(), selfRoles: selfRoles() }),
-    rollout: () => ({ ...deps.deploy(), alarms: createAlarmsAdapter(createCloudWatchClient()) }),
+    ...wired,
+    dryRun: options.dryRun,
+    selfRoles: selfRoles(),
+    alarms: () => (alarms ??= wireAlarms()),
   };
   let notifier: Notifier | undefined;
-  const wireNotifierOnce = () => (notifier ??= wireNotifier(deps.deploy()));
   let status = 0;
   for (const file of options.files) {
     const parsed = readJsonFile(file);
     for (const event of Array.isArray(parsed) ? parsed : [parsed]) {
-      let outcome: Outcome;
+      let outcome: Outcome | Failure;
       try {
         outcome = await routeEvent(event, deps);
         // As the Lambdas do: tell the teams after the outcome is recorded (never on a dry run).
-        if (!options.dryRun) await wireNotifierOnce().deliver(outcome, event);
+        if (!options.dryRun) await (notifier ??= wireNotifier(wired)).deliver(outcome, event);
       } catch (error) {
         outcome = {
+          kind: 'error',
           eventId: eventIdOf(event),
-          detailType: detailTypeOf(event),
+          detailType: detailTypeOf(event) || '(none)',
           outcome: 'failed',
           actions: [],
           reason: errorMessage(error),
@@ -71,9 +79,4 @@ export const replay = async (options: ReplayOptions, write: (line: string) => vo
     }
   }
   return status;
-};
-
-const detailTypeOf = (event: unknown): string => {
-  const value = (event as Record<string, unknown> | null)?.['detail-type'];
-  return typeof value === 'string' ? value : '(none)';
 };

@@ -3,22 +3,26 @@
  * An event no rule matches but whose detail-type a handler owns still goes to that handler, so a malformed
  * or filtered-out event gets the handler's own precise `rejected` or `ignored` answer.
  */
+import type { Wired } from '#adapters/wiring.ts';
 import { type HandlerName, handlersFor, routesFor } from '#core/events/routes.ts';
+import { eventIdOf } from '#core/events/parse-event.ts';
 import type { Outcome } from '#core/outcome.ts';
-import { type AlarmDeps, handleAlarm } from '#core/use-cases/alarm-rollback.ts';
-import { type AuditDeps, auditEcsChange } from '#core/use-cases/audit-ecs-change.ts';
-import { type DeployDeps, handleImageAction } from '#core/use-cases/deploy-image.ts';
+import type { AlarmsPort } from '#core/ports/alarms.ts';
+import { handleAlarm } from '#core/use-cases/alarm-rollback.ts';
+import { auditEcsChange } from '#core/use-cases/audit-ecs-change.ts';
+import { handleImageAction } from '#core/use-cases/deploy-image.ts';
 import { followServiceEvent } from '#core/use-cases/follow-deployment.ts';
 import { followTaskEvent } from '#core/use-cases/follow-task.ts';
 import { recordScan } from '#core/use-cases/record-scan.ts';
 
-export interface CliDeps {
-  deploy: () => DeployDeps;
-  audit: () => AuditDeps;
-  rollout: () => AlarmDeps;
+/** The CLI's deps: the core wiring plus what single handlers add, each made on first use. */
+export interface CliDeps extends Wired {
+  dryRun: boolean;
+  alarms: () => AlarmsPort;
+  selfRoles: readonly string[];
 }
 
-const detailType = (event: unknown): string => {
+export const detailTypeOf = (event: unknown): string => {
   const value = (event as Record<string, unknown> | null)?.['detail-type'];
   return typeof value === 'string' ? value : '';
 };
@@ -26,33 +30,32 @@ const detailType = (event: unknown): string => {
 const run = (handler: HandlerName, event: unknown, deps: CliDeps): Promise<Outcome> => {
   switch (handler) {
     case 'image-push':
-      return handleImageAction(event, deps.deploy());
+      return handleImageAction(event, deps);
     case 'image-scan':
-      return recordScan(event, deps.deploy());
+      return recordScan(event, deps);
     case 'ecs-change':
-      return auditEcsChange(event, deps.audit());
+      return auditEcsChange(event, deps);
     case 'ecs-events':
-      return detailType(event) === 'ECS Task State Change'
-        ? followTaskEvent(event, deps.rollout())
-        : followServiceEvent(event, deps.rollout());
+      return detailTypeOf(event) === 'ECS Task State Change'
+        ? followTaskEvent(event, deps)
+        : followServiceEvent(event, deps);
     case 'alarm':
-      return handleAlarm(event, deps.rollout());
+      return handleAlarm(event, { ...deps, alarms: deps.alarms() });
   }
 };
 
 export const routeEvent = async (event: unknown, deps: CliDeps): Promise<Outcome> => {
-  const config = deps.deploy().config;
-  const routes = routesFor(config);
-  const matched = handlersFor(event, config);
-  const owner = routes.find((route) => route.pattern['detail-type']?.includes(detailType(event)))?.handler;
+  const routes = routesFor(deps.config);
+  const matched = handlersFor(event, deps.config);
+  const owner = routes.find((route) => route.pattern['detail-type']?.includes(detailTypeOf(event)))?.handler;
   const handler = matched[0] ?? owner;
   if (handler) return run(handler, event, deps);
-  const id = (event as { id?: unknown } | null)?.id;
   return {
-    eventId: typeof id === 'string' ? id : '(no id)',
-    detailType: detailType(event) || '(none)',
+    kind: 'unrouted',
+    eventId: eventIdOf(event),
+    detailType: detailTypeOf(event) || '(none)',
     outcome: 'ignored',
     actions: [],
-    reason: `no handler for detail-type "${detailType(event) || '(none)'}"`,
+    reason: `no handler for detail-type "${detailTypeOf(event) || '(none)'}"`,
   };
 };

@@ -1,7 +1,7 @@
 /** `deckhand status [pipeline]` and `deckhand resume <pipeline>`: what each service runs, and un-pausing. */
-import { wireDeployDeps } from '#adapters/wiring.ts';
 import { ConfigError } from '#core/errors.ts';
-import { serviceKeyOf } from '#core/use-cases/deploy-image.ts';
+import { serviceKeyOf } from '#core/service-key.ts';
+import { wireCli } from './session.ts';
 
 export interface ServiceStatus {
   pipeline: string;
@@ -15,7 +15,7 @@ export interface ServiceStatus {
 }
 
 const selected = (configPath: string | undefined, pipeline: string | undefined) => {
-  const deps = wireDeployDeps(configPath ? { configPath } : {});
+  const deps = wireCli(configPath);
   const pipelines = deps.config.pipelines.filter((p) => !pipeline || p.name === pipeline);
   if (pipeline && pipelines.length === 0)
     throw new ConfigError('(config)', [`no pipeline named ${pipeline}`]);
@@ -33,9 +33,9 @@ export const status = async (
       const serviceKey = serviceKeyOf(target.cluster, target.service);
       const [snapshots, head, rollouts, pause] = await Promise.all([
         deps.ecs.describeServices(target.cluster, [target.service]),
-        deps.ledger.getHead(serviceKey),
-        deps.ledger.listRollouts(serviceKey),
-        deps.ledger.getPause(serviceKey),
+        deps.ledger.heads.get(serviceKey),
+        deps.ledger.rollouts.list(serviceKey),
+        deps.ledger.pauses.get(serviceKey),
       ]);
       const last = rollouts.filter((r) => r.pipeline === pipeline.name).at(-1);
       const taskDefinition = snapshots.get(target.service)?.taskDefinition;
@@ -86,9 +86,9 @@ export const resume = async (
   let resumed = 0;
   for (const target of pipelines.flatMap((p) => p.targets)) {
     const serviceKey = serviceKeyOf(target.cluster, target.service);
-    const pause = await deps.ledger.getPause(serviceKey);
+    const pause = await deps.ledger.pauses.get(serviceKey);
     if (pause?.pipeline !== options.pipeline) continue;
-    await deps.ledger.deletePause(serviceKey);
+    await deps.ledger.pauses.delete(serviceKey);
     write(`resumed ${options.pipeline} on ${serviceKey} (paused since ${pause.pausedAt}: ${pause.reason})`);
     resumed += 1;
   }

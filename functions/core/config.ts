@@ -1,5 +1,6 @@
 /** Deckhand's configuration: the schema (zod), validation with key paths, and pipeline look-ups. */
 import { z } from 'zod';
+import { resourceName } from './arn.ts';
 import { ConfigError } from './errors.ts';
 import { guardrailsSchema, ruleSettingsSchema } from './guardrails/policy.ts';
 import { durationPattern, parseDuration } from './rollouts/duration.ts';
@@ -205,8 +206,6 @@ export const matchingPipelines = (
 export const configJsonSchema = (): Record<string, unknown> =>
   z.toJSONSchema(configSchema, { io: 'input', target: 'draft-2020-12', unrepresentable: 'any' });
 
-const clusterName = (cluster: string): string => cluster.slice(cluster.lastIndexOf('/') + 1);
-
 /** Pipelines that deploy to this service (cluster by name or ARN). */
 export const pipelinesForService = (
   config: DeckhandConfig,
@@ -215,6 +214,6 @@ export const pipelinesForService = (
 ): PipelineConfig[] =>
   config.pipelines.filter((pipeline) =>
     pipeline.targets.some(
-      (target) => clusterName(target.cluster) === clusterName(cluster) && target.service === service,
+      (target) => resourceName(target.cluster) === resourceName(cluster) && target.service === service,
     ),
   );

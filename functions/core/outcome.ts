@@ -1,5 +1,11 @@
-import { logger } from '#commons/powertools.ts';
+/**
+ * Typed outcomes: one per event, reported by every handler and `deckhand replay`. `kind` says which use
+ * case answered, so the notifier and the CLI read typed actions and never cast on `detail-type` strings.
+ */
 import type { RejectedEventError } from './errors.ts';
+import type { Finding } from './guardrails/types.ts';
+import type { Log } from './ports/log.ts';
+import type { StopClassification } from './rollouts/stop-classifier.ts';
 
 export type OutcomeKind =
   | 'deployed'
@@ -13,8 +19,8 @@ export type OutcomeKind =
   | 'alerted'
   | 'recorded';
 
-/** The outcome every handler and `deckhand replay` report, one per event. */
-export interface Outcome<A = unknown> {
+interface OutcomeOf<K extends string, A> {
+  kind: K;
   eventId: string;
   detailType: string;
   outcome: OutcomeKind;
@@ -22,15 +28,142 @@ export interface Outcome<A = unknown> {
   reason?: string;
 }
 
+export type DeployStatus =
+  'deployed' | 'planned' | 'unchanged' | 'superseded' | 'paused' | 'blocked' | 'pending' | 'failed';
+
+/** What a push (or a resumed push) did to one target service. */
+export interface DeployAction {
+  pipeline: string;
+  cluster: string;
+  service: string;
+  from?: string;
+  to?: string;
+  /** The pinned reference `<repository-uri>@<digest>`. */
+  image: string;
+  tag: string;
+  status: DeployStatus;
+  reason?: string;
+  deploymentId?: string;
+  /** Guardrail findings worth telling: failures, warnings, errors, a pending scan. */
+  findings?: Finding[];
+  /** Waivers that would have applied but expired. */
+  expiredWaivers?: string[];
+  /** The service's tags, as the deploy read them (team routing). */
+  serviceTags?: Record<string, string>;
+}
+export type DeployOutcome = OutcomeOf<'deploy', DeployAction>;
+
+/** A finished scan: its actions are the pushes it resumed. */
+export type ScanOutcome = OutcomeOf<'scan', DeployOutcome>;
+
+/** A change made outside Deckhand, judged. */
+export interface AuditAction {
+  resource: string;
+  cluster?: string;
+  service?: string;
+  /** The service's tags, when the audit read them: the notifier routes by the team tag without a re-read. */
+  serviceTags?: Record<string, string>;
+  findings: Finding[];
+  remediation?: string;
+}
+export type AuditOutcome = OutcomeOf<'audit', AuditAction>;
+
+/** An ECS deployment or service event, matched to Deckhand's rollout where it is one. */
+export interface RolloutAction {
+  cluster: string;
+  service: string;
+  deploymentId?: string;
+  status: string;
+  byDeckhand: boolean;
+  reason?: string;
+  /** Set when the deployment is Deckhand's: the rollout it moved. */
+  rollout?: { digest: string; tag: string; pipeline: string };
+}
+export type DeploymentOutcome = OutcomeOf<'deployment', RolloutAction>;
+
+export interface CrashLoopAction {
+  cluster: string;
+  service: string;
+  taskArn: string;
+  classification: StopClassification;
+  digest?: string;
+  crashLoop: boolean;
+  failingStops?: number;
+  window?: string;
+  logsUrl?: string;
+  rollout?: string;
+}
+export type TaskOutcome = OutcomeOf<'task', CrashLoopAction>;
+
+export interface RollbackAction {
+  pipeline: string;
+  cluster: string;
+  service: string;
+  status: 'rolled-back' | 'notified' | 'already-rolled-back' | 'no-known-good' | 'superseded';
+  from?: string;
+  to?: string;
+  digest?: string;
+  reason: string;
+}
+export type AlarmOutcome = OutcomeOf<'alarm', RollbackAction>;
+
+export type DriftKind = 'revision' | 'image' | 'config' | 'stuck' | 'desired-count';
+
+export interface DriftItem {
+  pipeline: string;
+  team?: string;
+  cluster: string;
+  service: string;
+  kind: DriftKind;
+  expected: string;
+  actual: string;
+  fields: string[];
+  since: string;
+  actor?: string;
+}
+
+export interface DriftServiceReport {
+  pipeline: string;
+  team?: string;
+  cluster: string;
+  service: string;
+  /** `new` and `changed` are told; `unchanged` is not; `resolved` gets a note. */
+  change: 'new' | 'changed' | 'unchanged' | 'resolved';
+  drift: DriftItem[];
+  reconciled?: string;
+}
+export type DriftOutcome = OutcomeOf<'drift', DriftServiceReport> & { drift: DriftItem[] };
+
+/** An event no use case owns (only `deckhand replay` can be handed one). */
+export type UnroutedOutcome = OutcomeOf<'unrouted', never>;
+
+export type Outcome =
+  | DeployOutcome
+  | ScanOutcome
+  | AuditOutcome
+  | DeploymentOutcome
+  | TaskOutcome
+  | AlarmOutcome
+  | DriftOutcome
+  | UnroutedOutcome;
+
+export type OutcomeKindName = Outcome['kind'];
+
 const detailTypeOf = (input: unknown): string => {
   const value = (input as Record<string, unknown> | null)?.['detail-type'];
   return typeof value === 'string' ? value.slice(0, 128) : '(none)';
 };
 
 /** Bad input is permanent: log it once, naming the event and the field, act on nothing, never retry. */
-export const rejected = (input: unknown, error: RejectedEventError): Outcome<never> => {
-  logger.warn('event rejected', { eventId: error.eventId, field: error.field, reason: error.message });
+export const rejected = <K extends OutcomeKindName>(
+  kind: K,
+  input: unknown,
+  error: RejectedEventError,
+  log: Log,
+): OutcomeOf<K, never> => {
+  log.warn('event rejected', { eventId: error.eventId, field: error.field, reason: error.message });
   return {
+    kind,
     eventId: error.eventId,
     detailType: detailTypeOf(input),
     outcome: 'rejected',

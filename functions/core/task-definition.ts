@@ -2,6 +2,7 @@
  * The task-definition rewrite: a lossless copy of the current revision as a RegisterTaskDefinition input,
  * with only the targeted containers' images replaced by `<repository-uri>@<digest>`.
  */
+import { resourceName } from './arn.ts';
 import { TargetError } from './errors.ts';
 import { isImageFrom, pinnedImage } from './image-ref.ts';
 
@@ -24,6 +25,10 @@ export interface ResourceTag {
   key?: string;
   value?: string;
 }
+
+/** ECS's `[{key, value}]` tags as a plain record. */
+export const tagMap = (tags: readonly ResourceTag[]): Record<string, string> =>
+  Object.fromEntries(tags.map((tag) => [tag.key ?? '', tag.value ?? '']));
 
 export interface RegisterInput {
   family: string;
@@ -153,4 +158,4 @@ export const rewriteTaskDefinition = (
 };
 
 /** `family:revision` from an ARN or a `family:revision` string (moto answers the latter). */
-export const familyRevision = (arnOrName: string): string => arnOrName.slice(arnOrName.lastIndexOf('/') + 1);
+export const familyRevision = resourceName;

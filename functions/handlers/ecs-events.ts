@@ -1,25 +1,17 @@
 /** Lambda: ECS deployment, service-action and task events → follow Deckhand's rollouts, catch crash loops. */
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
-import { idempotentOnEventId } from '#adapters/idempotency.ts';
-import { wireNotifier, wireRolloutDeps } from '#adapters/wiring.ts';
-import { logger } from '#commons/powertools.ts';
+import { loadConfigFile } from '#adapters/config-file.ts';
+import { eventHandler } from '#adapters/event-handler.ts';
+import { wireCore } from '#adapters/wiring.ts';
 import type { Outcome } from '#core/outcome.ts';
 import { followServiceEvent } from '#core/use-cases/follow-deployment.ts';
 import { followTaskEvent } from '#core/use-cases/follow-task.ts';
 
-const deps = wireRolloutDeps();
-const notifier = wireNotifier(deps);
+const isTaskEvent = (event: unknown) =>
+  (event as { 'detail-type'?: unknown } | null)?.['detail-type'] === 'ECS Task State Change';
 
-export const ecsEvents = async (event: unknown): Promise<Outcome> => {
-  const outcome =
-    (event as { 'detail-type'?: unknown } | null)?.['detail-type'] === 'ECS Task State Change'
-      ? await followTaskEvent(event, deps)
-      : await followServiceEvent(event, deps);
-  await notifier.deliver(outcome, event);
-  return outcome;
-};
-
-export const handler = middy(ecsEvents)
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(idempotentOnEventId('ecs-events'));
+export const handler = eventHandler(
+  'ecs-events',
+  wireCore(loadConfigFile()),
+  (event, deps): Promise<Outcome> =>
+    isTaskEvent(event) ? followTaskEvent(event, deps) : followServiceEvent(event, deps),
+);

@@ -10,10 +10,10 @@ import {
 } from '@aws-sdk/client-ecs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient, createDynamoDbClient, stateTableName } from '#adapters/aws-clients.ts';
-import { createDynamoDbLedger } from '#adapters/ledger-dynamodb.ts';
+import { createDynamoDbLedger } from '#adapters/dynamodb/ledger.ts';
 import { createStateTable } from '#adapters/state-table.ts';
 import { main } from '#cli/deckhand.ts';
-import { systemClock } from '#core/ports.ts';
+import { systemClock } from '#core/ports/clock.ts';
 import { READ_ONLY_FIELDS } from '#core/task-definition.ts';
 import { ecrUri, fargateService, Seeder, webTaskDefinition } from '../../scripts/lib/seed.ts';
 import { testAccount, testRegion } from '../helpers/aws.ts';
@@ -168,7 +168,7 @@ describe('deploy on image push, against moto', () => {
       beforeApi.taskDefinition.containerDefinitions?.find((c) => c.name === 'log-router'),
     );
 
-    const rollout = await ledger.getRollout('staging/web', v140);
+    const rollout = await ledger.rollouts.get('staging/web', v140);
     expect(rollout).toMatchObject({
       pipeline: 'web-staging',
       tag: '1.4.0',
@@ -179,7 +179,7 @@ describe('deploy on image push, against moto', () => {
       toTaskDefinition: web.taskDefinition.taskDefinitionArn,
     });
     expect(Date.parse(rollout?.createdAt ?? '')).not.toBeNaN();
-    expect(await ledger.getHead('staging/web')).toMatchObject({ digest: v140, tag: '1.4.0', version: 1 });
+    expect(await ledger.heads.get('staging/web')).toMatchObject({ digest: v140, tag: '1.4.0', version: 1 });
   });
 
   it('does nothing when the same push is replayed, or pushed again under another event id', async () => {
@@ -204,7 +204,7 @@ describe('deploy on image push, against moto', () => {
       ]);
     }
     expect(await revisions('web')).toHaveLength(2);
-    expect(await ledger.getHead('staging/web')).toMatchObject({ version: 1 });
+    expect(await ledger.heads.get('staging/web')).toMatchObject({ version: 1 });
   });
 
   it('leaves the newest image running when two pushes arrive in reverse order', async () => {

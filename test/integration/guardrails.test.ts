@@ -11,10 +11,10 @@ import {
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient, createDynamoDbClient, stateTableName } from '#adapters/aws-clients.ts';
-import { createDynamoDbLedger } from '#adapters/ledger-dynamodb.ts';
+import { createDynamoDbLedger } from '#adapters/dynamodb/ledger.ts';
 import { createStateTable } from '#adapters/state-table.ts';
 import { main } from '#cli/deckhand.ts';
-import { systemClock } from '#core/ports.ts';
+import { systemClock } from '#core/ports/clock.ts';
 import { ecrUri, fargateService, Seeder, webTaskDefinition } from '../../scripts/lib/seed.ts';
 import { testAccount, testRegion } from '../helpers/aws.ts';
 import { pushEvent } from '../helpers/events.ts';
@@ -84,7 +84,7 @@ describe('guardrails against moto', () => {
     expect(outcome.reason).toMatch(/TD-001 \(app\): runs privileged/);
     expect(await revisions('blocky')).toHaveLength(1);
     expect(await running('prod', 'blocky')).toMatch(/blocky:1$/);
-    const record = await ledger.getRollout('prod/blocky', digest);
+    const record = await ledger.rollouts.get('prod/blocky', digest);
     expect(record).toMatchObject({ status: 'blocked' });
     expect(record?.findings).toEqual(
       expect.arrayContaining([expect.objectContaining({ rule: 'TD-001', status: 'fail' })]),
@@ -211,6 +211,6 @@ describe('guardrails against moto', () => {
     expect(resumed.outcome.outcome).toBe('recorded');
     expect(resumed.outcome.actions[0]).toMatchObject({ eventId: event.id, outcome: 'deployed' });
     expect(await running('prod', 'waiting')).toMatch(/waiting:2$/);
-    expect(await ledger.listPendingDeploys(fresh)).toEqual([]);
+    expect(await ledger.scans.parked(fresh)).toEqual([]);
   });
 });

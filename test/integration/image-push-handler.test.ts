@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeServicesCommand, ECSClient, ListTaskDefinitionsCommand } from '@aws-sdk/client-ecs';
 import { createDocumentClient, createDynamoDbClient, stateTableName } from '#adapters/aws-clients.ts';
-import { createDynamoDbLedger } from '#adapters/ledger-dynamodb.ts';
+import { createDynamoDbLedger } from '#adapters/dynamodb/ledger.ts';
 import { createStateTable } from '#adapters/state-table.ts';
-import { systemClock } from '#core/ports.ts';
+import { systemClock } from '#core/ports/clock.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ecrUri, fargateService, Seeder, webTaskDefinition } from '../../scripts/lib/seed.ts';
 import { testAccount, testRegion } from '../helpers/aws.ts';
@@ -52,7 +52,7 @@ describe('image-push Lambda handler (middy, Powertools idempotency) against moto
       }),
     );
     process.env.DECKHAND_CONFIG = config;
-    ({ handler } = (await import('#handlers/image-push.ts')) as unknown as { handler: typeof handler });
+    ({ handler } = await import('#handlers/image-push.ts'));
   });
 
   it('deploys once when the same event is delivered three times concurrently, then answers from the record', async () => {
@@ -75,8 +75,8 @@ describe('image-push Lambda handler (middy, Powertools idempotency) against moto
       expect(String(failure.reason?.name)).toMatch(/IdempotencyAlreadyInProgress/);
 
     expect(await revisionCount()).toBe(2);
-    expect(await ledger.getHead('prod/web')).toMatchObject({ digest, version: 1 });
-    expect(await ledger.getHead('prod/worker')).toMatchObject({ digest, version: 1 });
+    expect(await ledger.heads.get('prod/web')).toMatchObject({ digest, version: 1 });
+    expect(await ledger.heads.get('prod/worker')).toMatchObject({ digest, version: 1 });
 
     // The retried delivery gets the stored outcome and changes nothing.
     const retried = await handler(structuredClone(event), lambdaContext('image-push'));

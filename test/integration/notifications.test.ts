@@ -6,10 +6,10 @@ import { writeFileSync } from 'node:fs';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createDocumentClient, createDynamoDbClient, stateTableName } from '#adapters/aws-clients.ts';
-import { createDynamoDbLedger } from '#adapters/ledger-dynamodb.ts';
+import { createDynamoDbLedger } from '#adapters/dynamodb/ledger.ts';
 import { createStateTable } from '#adapters/state-table.ts';
 import { logger } from '#commons/powertools.ts';
-import { systemClock } from '#core/ports.ts';
+import { systemClock } from '#core/ports/clock.ts';
 import { ecrUri, fargateService, Seeder, webTaskDefinition } from '../../scripts/lib/seed.ts';
 import { SlackReceiver } from '../../scripts/lib/slack-receiver.ts';
 import { testAccount, testRegion } from '../helpers/aws.ts';
@@ -23,7 +23,7 @@ const { config, replay } = cliSession('notify');
 let receiver: SlackReceiver;
 
 const completed = async (service: string, digest: string) => {
-  const record = await ledger.getRollout(`prod/${service}`, digest);
+  const record = await ledger.rollouts.get(`prod/${service}`, digest);
   const event = loadEvent<{
     id: string;
     account: string;

@@ -6,9 +6,9 @@ import { writeFileSync } from 'node:fs';
 import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient, createDynamoDbClient, stateTableName } from '#adapters/aws-clients.ts';
-import { createDynamoDbLedger } from '#adapters/ledger-dynamodb.ts';
+import { createDynamoDbLedger } from '#adapters/dynamodb/ledger.ts';
 import { createStateTable } from '#adapters/state-table.ts';
-import { systemClock } from '#core/ports.ts';
+import { systemClock } from '#core/ports/clock.ts';
 import { ecrUri, fargateService, Seeder, webTaskDefinition } from '../../scripts/lib/seed.ts';
 import { testAccount, testRegion } from '../helpers/aws.ts';
 import { cliSession } from '../helpers/cli.ts';
@@ -87,11 +87,13 @@ describe('events out of order, against moto', () => {
       }),
     );
     expect(pushed.outcome).toBe('deployed');
-    expect(await ledger.getRollout('prod/web', digests['1.0.0'] ?? '')).toMatchObject({ status: 'rolling' });
+    expect(await ledger.rollouts.get('prod/web', digests['1.0.0'] ?? '')).toMatchObject({
+      status: 'rolling',
+    });
 
-    const { deploymentId } = (await ledger.getRollout('prod/web', digests['1.0.0'] ?? '')) ?? {};
+    const { deploymentId } = (await ledger.rollouts.get('prod/web', digests['1.0.0'] ?? '')) ?? {};
     await replay(completed(deploymentId ?? '', 'real-completed'));
-    expect(await ledger.getRollout('prod/web', digests['1.0.0'] ?? '')).toMatchObject({
+    expect(await ledger.rollouts.get('prod/web', digests['1.0.0'] ?? '')).toMatchObject({
       status: 'succeeded',
     });
   });

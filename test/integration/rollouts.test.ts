@@ -7,9 +7,9 @@ import { CloudWatchClient, DescribeAlarmsCommand, PutMetricAlarmCommand } from '
 import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient, createDynamoDbClient, stateTableName } from '#adapters/aws-clients.ts';
-import { createDynamoDbLedger } from '#adapters/ledger-dynamodb.ts';
+import { createDynamoDbLedger } from '#adapters/dynamodb/ledger.ts';
 import { createStateTable } from '#adapters/state-table.ts';
-import { systemClock } from '#core/ports.ts';
+import { systemClock } from '#core/ports/clock.ts';
 import { ecrUri, fargateService, Seeder, webTaskDefinition } from '../../scripts/lib/seed.ts';
 import { testAccount, testRegion } from '../helpers/aws.ts';
 import { pushEvent } from '../helpers/events.ts';
@@ -28,7 +28,7 @@ const minutesFromNow = (minutes: number) =>
   new Date(Date.now() + minutes * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 const deploymentCompleted = async (digest: string) => {
-  const record = await ledger.getRollout('prod/web', digest);
+  const record = await ledger.rollouts.get('prod/web', digest);
   expect(record?.deploymentId, 'UpdateService returned a deployment id').toBeTruthy();
   const event = loadEvent<{
     id: string;
@@ -141,11 +141,11 @@ describe('rollout follow-through and alarm rollback against moto', () => {
     expect(fired.outcome).toMatchObject({ outcome: 'rolled-back' });
     expect(fired.outcome.actions[0]).toMatchObject({ status: 'rolled-back', to: v1Revision });
     expect(await running()).toBe(v1Revision);
-    expect(await ledger.getRollout('prod/web', digests['1.1.0'] ?? '')).toMatchObject({
+    expect(await ledger.rollouts.get('prod/web', digests['1.1.0'] ?? '')).toMatchObject({
       status: 'rolled-back',
       rolledBackBy: 'deckhand',
     });
-    expect(await ledger.getPause('prod/web')).toMatchObject({ pipeline: 'web' });
+    expect(await ledger.pauses.get('prod/web')).toMatchObject({ pipeline: 'web' });
 
     // The same alarm delivered again, and a later one, do nothing more.
     expect((await replay(alarm('ALARM', 'alarm-1-again'))).outcome.outcome).toBe('ignored');
@@ -171,7 +171,7 @@ describe('rollout follow-through and alarm rollback against moto', () => {
 
     const resumed = await cli('resume', 'web');
     expect(resumed.lines[0]).toMatch(/resumed web on prod\/web/);
-    expect(await ledger.getPause('prod/web')).toBeUndefined();
+    expect(await ledger.pauses.get('prod/web')).toBeUndefined();
 
     const again = { ...push('1.2.0'), id: 'push-1.2.0-after-resume' };
     expect((await replay(again)).outcome.outcome).toBe('deployed');

@@ -2,6 +2,7 @@
  * Fault paths of deploy-on-push: the real ECS adapter over a mocked SDK client (aws-sdk-client-mock),
  * with an in-memory ledger. The happy paths run against moto in test/integration.
  */
+import { silentLog } from '#core/ports/log.ts';
 import {
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
@@ -17,7 +18,7 @@ import { parseConfig } from '#core/config.ts';
 import { TransientError } from '#core/errors.ts';
 import { deployImage } from '#core/use-cases/deploy-image.ts';
 import { pushEvent } from '../helpers/events.ts';
-import { ManualClock, MemoryLedger } from '../helpers/memory-ledger.ts';
+import { createMemoryLedger, ManualClock, type MemoryLedger } from '../helpers/memory-stores.ts';
 
 const account = '123456789012';
 const region = 'eu-west-1';
@@ -55,7 +56,13 @@ const serverError = () =>
 const ecsMock = mockClient(ECSClient);
 let clock: ManualClock;
 let ledger: MemoryLedger;
-const deps = () => ({ config, ecs: createEcsAdapter(new ECSClient({ region })), ledger, clock });
+const deps = () => ({
+  config,
+  ecs: createEcsAdapter(new ECSClient({ region })),
+  ledger,
+  clock,
+  log: silentLog,
+});
 const push = pushEvent({ account, region, repository: 'web', tag: '1.4.0', digest, id: 'evt-1' });
 
 /** What ECS answers when nothing fails. */
@@ -91,7 +98,7 @@ const describeTaskDefinitionAnswer = () => ({
 beforeEach(() => {
   ecsMock.reset();
   clock = new ManualClock();
-  ledger = new MemoryLedger(clock);
+  ledger = createMemoryLedger(clock);
   ecsMock.on(DescribeServicesCommand).resolves(describeServicesAnswer());
   ecsMock.on(DescribeTaskDefinitionCommand).resolves(describeTaskDefinitionAnswer());
   ecsMock
@@ -104,7 +111,7 @@ describe('deploy on push, when AWS fails', () => {
     ecsMock.on(DescribeServicesCommand).rejects(throttled());
     await expect(deployImage(push, deps())).rejects.toBeInstanceOf(TransientError);
     expect(ecsMock.commandCalls(RegisterTaskDefinitionCommand)).toHaveLength(0);
-    expect(ledger.rollouts.size).toBe(0);
+    expect(ledger.state.rollouts.size).toBe(0);
   });
 
   it('resumes after a 500 on UpdateService: the retry reuses the revision it registered', async () => {
@@ -117,8 +124,8 @@ describe('deploy on push, when AWS fails', () => {
 
     await expect(deployImage(push, deps())).rejects.toBeInstanceOf(TransientError);
     expect(ecsMock.commandCalls(RegisterTaskDefinitionCommand)).toHaveLength(1);
-    expect([...ledger.heads.keys()]).toEqual(['prod/web']);
-    expect(ledger.rollouts.get(`prod/web-canary#${digest}`)).toMatchObject({ status: 'registered' });
+    expect([...ledger.state.heads.keys()]).toEqual(['prod/web']);
+    expect(ledger.state.rollouts.get(`prod/web-canary#${digest}`)).toMatchObject({ status: 'registered' });
 
     // EventBridge retries the same event a little later.
     clock.advance(1_000);
@@ -129,8 +136,12 @@ describe('deploy on push, when AWS fails', () => {
       ['web', 'deployed', `${family}:4`],
       ['web-canary', 'deployed', `${family}:4`],
     ]);
-    expect(ledger.heads.get('prod/web')).toMatchObject({ digest, taskDefinition: `${family}:4`, version: 1 });
-    expect(ledger.rollouts.get(`prod/web-canary#${digest}`)).toMatchObject({
+    expect(ledger.state.heads.get('prod/web')).toMatchObject({
+      digest,
+      taskDefinition: `${family}:4`,
+      version: 1,
+    });
+    expect(ledger.state.rollouts.get(`prod/web-canary#${digest}`)).toMatchObject({
       status: 'rolling',
       deploymentId: 'ecs-svc/2',
     });
@@ -164,7 +175,7 @@ describe('deploy on push, when AWS fails', () => {
     expect(outcome.outcome).toBe('failed');
     expect(outcome.reason).toMatch(/prod\/web-canary: .*ServiceNotActiveException/);
     expect(outcome.actions.find((a) => a.service === 'web')?.status).toBe('deployed');
-    expect(ledger.rollouts.get(`prod/web-canary#${digest}`)?.status).toBe('failed');
+    expect(ledger.state.rollouts.get(`prod/web-canary#${digest}`)?.status).toBe('failed');
   });
 });
 
@@ -204,7 +215,7 @@ describe('fault injection at each ECS call of the deploy path, in turn', () => {
       expect(outcome.outcome).toBe('deployed');
       expect(ecsMock.commandCalls(RegisterTaskDefinitionCommand).length).toBeLessThanOrEqual(2);
       expect(new Set(outcome.actions.map((a) => a.to))).toEqual(new Set([`${family}:4`]));
-      expect(ledger.registrations.size).toBe(1);
+      expect(ledger.state.registrations.size).toBe(1);
     },
   );
 

@@ -1,3 +1,4 @@
+import { silentLog } from '#core/ports/log.ts';
 import {
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
@@ -11,7 +12,7 @@ import { createEcsAdapter } from '#adapters/ecs.ts';
 import { parseConfig } from '#core/config.ts';
 import { diffTaskDefinitions, normalise } from '#core/drift/diff.ts';
 import { detectDrift } from '#core/use-cases/detect-drift.ts';
-import { ManualClock, MemoryLedger } from '../helpers/memory-ledger.ts';
+import { createMemoryLedger, ManualClock } from '../helpers/memory-stores.ts';
 
 const td = (patch: Record<string, unknown> = {}, app: Record<string, unknown> = {}) => ({
   taskDefinitionArn: 'arn:aws:ecs:eu-west-1:123456789012:task-definition/web:3',
@@ -93,9 +94,9 @@ describe('a sweep over many services', () => {
       't',
     );
     const clock = new ManualClock();
-    const ledger = new MemoryLedger(clock);
+    const ledger = createMemoryLedger(clock);
     for (const name of names) {
-      await ledger.putHead(
+      await ledger.heads.put(
         {
           serviceKey: `prod/${name}`,
           digest: 'sha256:aa',
@@ -115,6 +116,7 @@ describe('a sweep over many services', () => {
       ecs: createEcsAdapter(new ECSClient({ region: 'eu-west-1' })),
       ledger,
       clock,
+      log: silentLog,
     });
     const batches = ecsMock
       .commandCalls(DescribeServicesCommand)
@@ -132,6 +134,7 @@ describe('a sweep over many services', () => {
       ecs: createEcsAdapter(new ECSClient({ region: 'eu-west-1' })),
       ledger,
       clock,
+      log: silentLog,
     });
     expect(again.actions.every((r) => r.change === 'unchanged')).toBe(true);
     expect(again.drift[0]?.since).toBe(outcome.drift[0]?.since);
@@ -152,6 +155,7 @@ describe('a sweep over many services', () => {
       ecs: createEcsAdapter(new ECSClient({ region: 'eu-west-1' })),
       ledger,
       clock,
+      log: silentLog,
     });
     expect(fixed.drift).toEqual([]);
     expect(fixed.actions.map((r) => r.change)).toEqual(names.map(() => 'resolved'));

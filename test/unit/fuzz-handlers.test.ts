@@ -9,7 +9,7 @@ import { logger } from '#commons/powertools.ts';
 import { parseConfig } from '#core/config.ts';
 import { TargetError } from '#core/errors.ts';
 import type { Outcome } from '#core/outcome.ts';
-import type { LedgerPort } from '#core/ports.ts';
+import type { Ledger } from '#core/ports/stores.ts';
 import { handleAlarm } from '#core/use-cases/alarm-rollback.ts';
 import { auditEcsChange } from '#core/use-cases/audit-ecs-change.ts';
 import { handleImageAction } from '#core/use-cases/deploy-image.ts';
@@ -17,7 +17,7 @@ import { followServiceEvent } from '#core/use-cases/follow-deployment.ts';
 import { followTaskEvent } from '#core/use-cases/follow-task.ts';
 import { recordScan } from '#core/use-cases/record-scan.ts';
 import { type EventName, loadEvent } from '../helpers/load-event.ts';
-import { ManualClock, MemoryLedger } from '../helpers/memory-ledger.ts';
+import { createMemoryLedger, ManualClock } from '../helpers/memory-stores.ts';
 
 const numRuns = Number(process.env.FUZZ_RUNS ?? 10_000);
 const seed = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : Date.now() % 2 ** 31;
@@ -55,9 +55,13 @@ const countingDeps = () => {
     updateService: () => Promise.resolve({}),
     deregisterTaskDefinition: () => Promise.resolve(),
   });
-  const ledger = counting(new MemoryLedger(clock) as LedgerPort);
+  const { state: _state, ...stores } = createMemoryLedger(clock);
+  // Every store counted: the ledger is the other half of a use case's ports.
+  const ledger = Object.fromEntries(
+    Object.entries(stores).map(([name, store]) => [name, counting(store)]),
+  ) as unknown as Ledger;
   const alarms = counting({ tagsOf: () => Promise.resolve({}) });
-  return { deps: { config, ecs, ledger, clock, alarms, selfRoles: [] }, calls: () => calls };
+  return { deps: { config, ecs, ledger, clock, log: logger, alarms, selfRoles: [] }, calls: () => calls };
 };
 
 type UseCase = (input: unknown, deps: ReturnType<typeof countingDeps>['deps']) => Promise<Outcome>;

@@ -3,11 +3,11 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createSlackAdapter } from '#adapters/slack.ts';
 import { logger } from '#commons/powertools.ts';
 import { parseConfig } from '#core/config.ts';
-import type { EcsPort } from '#core/ports.ts';
+import type { EcsPort } from '#core/ports/ecs.ts';
 import { deployImage } from '#core/use-cases/deploy-image.ts';
 import { deliverNotices } from '#core/use-cases/notify.ts';
 import { pushEvent } from '../helpers/events.ts';
-import { ManualClock, MemoryLedger } from '../helpers/memory-ledger.ts';
+import { createMemoryLedger, ManualClock } from '../helpers/memory-stores.ts';
 
 const awsSecret = ['wJalrXUtnFEMI', 'K7MDENG', 'bPxRfiCYzzzzzzzzzz'].join('/');
 const slackToken = ['xoxb', '123456789012', '1234567890123', 'abcdefghijABCDEFGHIJabcd'].join('-');
@@ -79,8 +79,9 @@ describe('logs', () => {
       {
         config,
         ecs,
-        ledger: new MemoryLedger(clock),
+        ledger: createMemoryLedger(clock),
         clock,
+        log: logger,
       },
     );
     expect(outcome.outcome).toBe('blocked');
@@ -118,10 +119,11 @@ describe('logs', () => {
       service,
       image: `r/web@sha256:${'cd'.repeat(32)}`,
       tag: '1',
-      status: 'deployed',
+      status: 'deployed' as const,
     });
     const report = await deliverNotices(
       {
+        kind: 'deploy',
         eventId: 'e',
         detailType: 'ECR Image Action',
         outcome: 'deployed',
@@ -131,8 +133,9 @@ describe('logs', () => {
       {
         config,
         slack,
-        ledger: new MemoryLedger(clock),
+        ledger: createMemoryLedger(clock),
         ecs: { describeServices: () => Promise.resolve(new Map()) },
+        log: logger,
       },
     );
     expect(report.failed).toBe(2);

@@ -1,14 +1,15 @@
+import { silentLog } from '#core/ports/log.ts';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '#core/config.ts';
-import type { RolloutRecord } from '#core/ports.ts';
+import type { RolloutRecord } from '#core/ports/records.ts';
 import { parseAwsTime, parseDuration } from '#core/rollouts/duration.ts';
 import { inBakeWindow, lastKnownGood } from '#core/rollouts/known-good.ts';
 import { classifyStop } from '#core/rollouts/stop-classifier.ts';
 import { followServiceEvent } from '#core/use-cases/follow-deployment.ts';
 import { followTaskEvent } from '#core/use-cases/follow-task.ts';
-import type { EcsPort } from '#core/ports.ts';
+import type { EcsPort } from '#core/ports/ecs.ts';
 import { loadEvent } from '../helpers/load-event.ts';
-import { ManualClock, MemoryLedger } from '../helpers/memory-ledger.ts';
+import { createMemoryLedger, ManualClock } from '../helpers/memory-stores.ts';
 
 type StopEvent = {
   id: string;
@@ -97,6 +98,7 @@ describe('last known-good selection', () => {
       found: true,
       taskDefinition: 'web:1',
       digest: 'v1',
+      tag: 'v1',
       source: 'rollout',
     });
   });
@@ -144,8 +146,8 @@ describe('crash loops', () => {
 
   it('alerts once when 3 failing stops fall within 10 minutes, and dedupes repeated events', async () => {
     const clock = new ManualClock();
-    const ledger = new MemoryLedger(clock);
-    const deps = { config, ecs: noEcs, ledger, clock };
+    const ledger = createMemoryLedger(clock);
+    const deps = { config, ecs: noEcs, ledger, clock, log: silentLog };
     const outcomes = [];
     for (const [n, minute] of [
       [1, 0],
@@ -173,7 +175,7 @@ describe('crash loops', () => {
 
   it('does not count stops outside the window', async () => {
     const clock = new ManualClock();
-    const deps = { config, ecs: noEcs, ledger: new MemoryLedger(clock), clock };
+    const deps = { config, ecs: noEcs, ledger: createMemoryLedger(clock), clock, log: silentLog };
     const outcomes = [];
     for (const [n, minute] of [
       [1, 0],
@@ -203,7 +205,7 @@ describe('crash loops', () => {
           },
         }),
     } as unknown as EcsPort;
-    const deps = { config, ecs, ledger: new MemoryLedger(clock), clock };
+    const deps = { config, ecs, ledger: createMemoryLedger(clock), clock, log: silentLog };
     let last;
     for (const [n, minute] of [
       [1, 0],
@@ -219,16 +221,16 @@ describe('crash loops', () => {
 
   it('marks the rolling Deckhand rollout unhealthy', async () => {
     const clock = new ManualClock();
-    const ledger = new MemoryLedger(clock);
-    await ledger.claimRollout(rollout('v2', 'rolling'));
-    const deps = { config, ecs: noEcs, ledger, clock };
+    const ledger = createMemoryLedger(clock);
+    await ledger.rollouts.claim(rollout('v2', 'rolling'));
+    const deps = { config, ecs: noEcs, ledger, clock, log: silentLog };
     for (const [n, minute] of [
       [1, 0],
       [2, 1],
       [3, 2],
     ] as const)
       await followTaskEvent(stop(n, minute), deps);
-    expect((await ledger.getRollout('prod/web', 'v2'))?.unhealthy).toBe(true);
+    expect((await ledger.rollouts.get('prod/web', 'v2'))?.unhealthy).toBe(true);
   });
 });
 
@@ -245,9 +247,9 @@ describe('deployment events', () => {
 
   it('reports a circuit-breaker sequence as rolled back by ECS, never as success', async () => {
     const clock = new ManualClock();
-    const ledger = new MemoryLedger(clock);
-    await ledger.claimRollout(rollout('v2', 'rolling', { deploymentId: 'ecs-svc/new' }));
-    const deps = { config, ledger, clock };
+    const ledger = createMemoryLedger(clock);
+    await ledger.rollouts.claim(rollout('v2', 'rolling', { deploymentId: 'ecs-svc/new' }));
+    const deps = { config, ledger, clock, log: silentLog };
     const rollingBack = await followServiceEvent(
       deploymentEvent('deployment-state-change-in-progress-rollback.awsdocs', 'ecs-svc/old', 'a'),
       deps,
@@ -261,7 +263,7 @@ describe('deployment events', () => {
       outcome: 'rolled-back',
       reason: expect.stringMatching(/rolled back by ECS/),
     });
-    expect(await ledger.getRollout('prod/web', 'v2')).toMatchObject({
+    expect(await ledger.rollouts.get('prod/web', 'v2')).toMatchObject({
       status: 'rolled-back',
       rolledBackBy: 'ecs',
     });
@@ -269,14 +271,14 @@ describe('deployment events', () => {
 
   it('moves its own deployment to succeeded or failed, and flags others as not by Deckhand', async () => {
     const clock = new ManualClock();
-    const ledger = new MemoryLedger(clock);
-    await ledger.claimRollout(rollout('v2', 'rolling', { deploymentId: 'ecs-svc/2' }));
-    const deps = { config, ledger, clock };
+    const ledger = createMemoryLedger(clock);
+    await ledger.rollouts.claim(rollout('v2', 'rolling', { deploymentId: 'ecs-svc/2' }));
+    const deps = { config, ledger, clock, log: silentLog };
     await followServiceEvent(
       deploymentEvent('deployment-state-change-completed.awsdocs', 'ecs-svc/2', 'c'),
       deps,
     );
-    expect(await ledger.getRollout('prod/web', 'v2')).toMatchObject({
+    expect(await ledger.rollouts.get('prod/web', 'v2')).toMatchObject({
       status: 'succeeded',
       completedAt: '2020-05-23T11:11:11Z',
     });
@@ -285,21 +287,21 @@ describe('deployment events', () => {
       deps,
     );
     expect(foreign.actions[0]).toMatchObject({ byDeckhand: false });
-    expect(ledger.foreign).toEqual([
+    expect(ledger.state.foreign).toEqual([
       { serviceKey: 'prod/web', deployment: expect.objectContaining({ deploymentId: 'ecs-svc/manual' }) },
     ]);
-    await ledger.claimRollout(rollout('v3', 'rolling', { deploymentId: 'ecs-svc/3' }));
+    await ledger.rollouts.claim(rollout('v3', 'rolling', { deploymentId: 'ecs-svc/3' }));
     const failed = await followServiceEvent(
       deploymentEvent('deployment-state-change-failed.awsdocs', 'ecs-svc/3', 'e'),
       deps,
     );
     expect(failed.outcome).toBe('alerted');
-    expect((await ledger.getRollout('prod/web', 'v3'))?.status).toBe('failed');
+    expect((await ledger.rollouts.get('prod/web', 'v3'))?.status).toBe('failed');
   });
 
   it('ignores services outside every pipeline, and rejects malformed events naming the field', async () => {
     const clock = new ManualClock();
-    const deps = { config, ledger: new MemoryLedger(clock), clock };
+    const deps = { config, ledger: createMemoryLedger(clock), clock, log: silentLog };
     const event = deploymentEvent('deployment-state-change-completed.awsdocs', 'x', 'f');
     event.resources = ['arn:aws:ecs:eu-west-1:123456789012:service/other/api'];
     expect((await followServiceEvent(event, deps)).outcome).toBe('ignored');
@@ -344,10 +346,17 @@ describe('alarms', () => {
   };
   const setup = async () => {
     const clock = new ManualClock();
-    const ledger = new MemoryLedger(clock);
-    await ledger.claimRollout(rollout('v1', 'succeeded', { completedAt: '2026-11-20T10:01:30Z' }));
-    await ledger.claimRollout(rollout('v2', 'succeeded', { completedAt: '2026-11-20T10:02:30Z' }));
-    return { config: alarmConfig, ecs, ledger, clock, alarms: { tagsOf: () => Promise.resolve({}) } };
+    const ledger = createMemoryLedger(clock);
+    await ledger.rollouts.claim(rollout('v1', 'succeeded', { completedAt: '2026-11-20T10:01:30Z' }));
+    await ledger.rollouts.claim(rollout('v2', 'succeeded', { completedAt: '2026-11-20T10:02:30Z' }));
+    return {
+      config: alarmConfig,
+      ecs,
+      ledger,
+      clock,
+      log: silentLog,
+      alarms: { tagsOf: () => Promise.resolve({}) },
+    };
   };
 
   it('ignores an alarm no pipeline watches', async () => {
@@ -397,6 +406,6 @@ describe('alarms', () => {
       actions: [{ status: 'rolled-back', to: 'web:1' }],
     });
     expect(updates).toEqual(['web:1']);
-    expect(deps.ledger.pauses.get('prod/web')).toMatchObject({ pipeline: 'web' });
+    expect(deps.ledger.state.pauses.get('prod/web')).toMatchObject({ pipeline: 'web' });
   });
 });

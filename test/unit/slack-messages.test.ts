@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Finding } from '#core/guardrails/types.ts';
 import { type Notice, noticesFor } from '#core/notify/notice.ts';
 import { escapeMrkdwn, renderSlack } from '#core/notify/slack-blocks.ts';
-import type { Outcome } from '#core/outcome.ts';
+import type { DeployAction, DeployStatus, Outcome } from '#core/outcome.ts';
 import { type Block, blockKitViolation } from '../../scripts/lib/slack-receiver.ts';
 
 const context = { region: 'eu-west-1', trigger: 'ECR push web:1.4.0' };
@@ -10,11 +10,12 @@ const digest = `sha256:${'ab'.repeat(32)}`;
 const image = `123456789012.dkr.ecr.eu-west-1.amazonaws.com/web@${digest}`;
 const injection = '<!channel> <@U123> <https://evil.example|click> & more';
 
-const deployAction = (status: string, extra: Record<string, unknown> = {}) => ({
+const deployAction = (status: DeployStatus, extra: Partial<DeployAction> = {}): DeployAction => ({
   pipeline: 'web-prod',
   cluster: 'prod',
   service: 'web',
   image,
+  tag: '1.4.0',
   status,
   from: 'arn:aws:ecs:eu-west-1:123456789012:task-definition/web:7',
   to: 'arn:aws:ecs:eu-west-1:123456789012:task-definition/web:8',
@@ -35,6 +36,7 @@ const outcomes: [string, Outcome][] = [
     'deploy started',
     {
       eventId: 'e1',
+      kind: 'deploy',
       detailType: 'ECR Image Action',
       outcome: 'deployed',
       actions: [deployAction('deployed')],
@@ -44,6 +46,7 @@ const outcomes: [string, Outcome][] = [
     'deploy failed',
     {
       eventId: 'e2',
+      kind: 'deploy',
       detailType: 'ECR Image Action',
       outcome: 'failed',
       actions: [deployAction('failed', { reason: injection })],
@@ -53,6 +56,7 @@ const outcomes: [string, Outcome][] = [
     'deploy blocked',
     {
       eventId: 'e3',
+      kind: 'deploy',
       detailType: 'ECR Image Action',
       outcome: 'blocked',
       actions: [deployAction('blocked', { reason: 'guardrails', findings: [finding(1)] })],
@@ -62,6 +66,7 @@ const outcomes: [string, Outcome][] = [
     'deploy pending',
     {
       eventId: 'e4',
+      kind: 'deploy',
       detailType: 'ECR Image Action',
       outcome: 'pending',
       actions: [deployAction('pending', { reason: 'IMG-003: scan not complete' })],
@@ -71,6 +76,7 @@ const outcomes: [string, Outcome][] = [
     'deploy paused',
     {
       eventId: 'e5',
+      kind: 'deploy',
       detailType: 'ECR Image Action',
       outcome: 'ignored',
       actions: [deployAction('paused', { reason: 'paused' })],
@@ -80,13 +86,14 @@ const outcomes: [string, Outcome][] = [
     'rollout succeeded',
     {
       eventId: 'e6',
+      kind: 'deployment',
       detailType: 'ECS Deployment State Change',
       outcome: 'recorded',
       actions: [
         {
           cluster: 'prod',
           service: 'web',
-          digest,
+          rollout: { digest, tag: '1.4.0', pipeline: 'web-prod' },
           status: 'succeeded',
           byDeckhand: true,
           deploymentId: 'ecs-svc/1',
@@ -98,13 +105,14 @@ const outcomes: [string, Outcome][] = [
     'rolled back by ECS',
     {
       eventId: 'e7',
+      kind: 'deployment',
       detailType: 'ECS Deployment State Change',
       outcome: 'rolled-back',
       actions: [
         {
           cluster: 'prod',
           service: 'web',
-          digest,
+          rollout: { digest, tag: '1.4.0', pipeline: 'web-prod' },
           status: 'rolled-back',
           byDeckhand: true,
           reason: 'rolled back by ECS',
@@ -116,6 +124,7 @@ const outcomes: [string, Outcome][] = [
     'task start impaired',
     {
       eventId: 'e8',
+      kind: 'deployment',
       detailType: 'ECS Service Action',
       outcome: 'alerted',
       actions: [
@@ -127,6 +136,7 @@ const outcomes: [string, Outcome][] = [
     'crash loop',
     {
       eventId: 'e9',
+      kind: 'task',
       detailType: 'ECS Task State Change',
       outcome: 'alerted',
       actions: [
@@ -149,6 +159,7 @@ const outcomes: [string, Outcome][] = [
     'alarm rollback',
     {
       eventId: 'e10',
+      kind: 'alarm',
       detailType: 'CloudWatch Alarm State Change',
       outcome: 'rolled-back',
       actions: [
@@ -169,6 +180,7 @@ const outcomes: [string, Outcome][] = [
     'alarm notify',
     {
       eventId: 'e11',
+      kind: 'alarm',
       detailType: 'CloudWatch Alarm State Change',
       outcome: 'alerted',
       actions: [
@@ -180,6 +192,7 @@ const outcomes: [string, Outcome][] = [
     'out-of-band change',
     {
       eventId: 'e12',
+      kind: 'audit',
       detailType: 'AWS API Call via CloudTrail',
       outcome: 'alerted',
       reason: 'by Admin',
@@ -247,6 +260,7 @@ describe('Block Kit messages', () => {
     const notice = noticesFor(
       {
         eventId: 'big',
+        kind: 'deploy',
         detailType: 'ECR Image Action',
         outcome: 'blocked',
         actions: [deployAction('blocked', { reason: 'x'.repeat(5000), findings: many })],

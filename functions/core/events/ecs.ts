@@ -53,9 +53,3 @@ export const ecsTaskEventSchema = EventBridgeSchema.extend({
   }),
 });
 export type EcsTaskEvent = z.infer<typeof ecsTaskEventSchema>;
-
-/** `cluster/service` from a service ARN; the old ARN format without a cluster means `default`. */
-export const serviceKeyFromArn = (arn: string): string => {
-  const resource = arn.slice(arn.indexOf(':service/') + ':service/'.length);
-  return resource.includes('/') ? resource : `default/${resource}`;
-};

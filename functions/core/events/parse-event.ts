@@ -1,5 +1,7 @@
 import type { z } from 'zod';
 import { RejectedEventError } from '../errors.ts';
+import { type OutcomeKindName, rejected } from '../outcome.ts';
+import type { Log } from '../ports/log.ts';
 import { formatPath } from '../zod-issues.ts';
 
 export type Parsed<T> = { ok: true; event: T } | { ok: false; error: RejectedEventError };
@@ -32,4 +34,20 @@ const innermost = (issue: Issue | undefined): Issue | undefined => {
   const closest = [...issue.errors].sort((a, b) => a.length - b.length)[0];
   const inner = innermost(closest?.[0]);
   return inner ? { ...inner, path: [...issue.path, ...inner.path] } : issue;
+};
+
+/**
+ * A use case's first step: the event as its schema reads it, with the fields every outcome repeats; or, for
+ * bad input, the `rejected` outcome (logged once, naming the event and the field).
+ */
+export const acceptEvent = <K extends OutcomeKindName, S extends z.ZodType<{ id: string; 'detail-type': string }>>(
+  kind: K,
+  schema: S,
+  input: unknown,
+  log: Log,
+) => {
+  const parsed = parseEvent(schema, input);
+  if (!parsed.ok) return { ok: false as const, rejected: rejected(kind, input, parsed.error, log) };
+  const { event } = parsed;
+  return { ok: true as const, event, base: { kind, eventId: event.id, detailType: event['detail-type'] } };
 };

@@ -4,6 +4,7 @@
  */
 import picomatch from 'picomatch';
 import { z } from 'zod';
+import { resourceName } from '../arn.ts';
 import { ruleIds } from './catalogue.ts';
 import type { EnforcementPoint, GuardrailSettings, Mode } from './types.ts';
 
@@ -111,11 +112,9 @@ export interface ResolvedRule {
   remediate?: 'deregister' | 'rollback';
 }
 
-const clusterName = (cluster: string): string => cluster.slice(cluster.lastIndexOf('/') + 1);
-
 export const environmentOf = (guardrails: GuardrailsConfig, cluster: string | undefined) => {
   if (!cluster) return undefined;
-  const name = clusterName(cluster);
+  const name = resourceName(cluster);
   return Object.entries(guardrails.environments).find(([, env]) =>
     picomatch.isMatch(name, env.clusters),
   )?.[1];
@@ -190,7 +189,7 @@ export const findWaiver = (
   const applicable = waivers.filter(
     (waiver) =>
       coversRule(waiver, rule, critical) &&
-      matches(subject.cluster && clusterName(subject.cluster), waiver.match.clusters) &&
+      matches(subject.cluster && resourceName(subject.cluster), waiver.match.clusters) &&
       matches(subject.service, waiver.match.services) &&
       matches(subject.family, waiver.match.families) &&
       (waiver.match.images === undefined ||

@@ -2,10 +2,16 @@
  * The last known-good revision of a service: the newest rollout that ECS reported COMPLETED and that no
  * alarm or crash loop marked unhealthy. Not "revision − 1": a revision that never ran healthy is skipped.
  */
-import type { RolloutRecord } from '../ports.ts';
+import type { RolloutRecord } from '../ports/records.ts';
 
 export type KnownGood =
-  | { found: true; taskDefinition: string; digest?: string; source: 'rollout' | 'before-deckhand' }
+  | {
+      found: true;
+      taskDefinition: string;
+      digest?: string;
+      tag?: string;
+      source: 'rollout' | 'before-deckhand';
+    }
   | { found: false; reason: string };
 
 export const lastKnownGood = (rollouts: readonly RolloutRecord[], current: RolloutRecord): KnownGood => {
@@ -16,7 +22,13 @@ export const lastKnownGood = (rollouts: readonly RolloutRecord[], current: Rollo
     .filter((r) => (r.status === 'succeeded' || r.status === 'superseded') && r.completedAt && !r.unhealthy)
     .at(-1);
   if (good?.toTaskDefinition)
-    return { found: true, taskDefinition: good.toTaskDefinition, digest: good.digest, source: 'rollout' };
+    return {
+      found: true,
+      taskDefinition: good.toTaskDefinition,
+      digest: good.digest,
+      tag: good.tag,
+      source: 'rollout',
+    };
   const deployedBefore = earlier.some(
     (r) => r.status !== 'blocked' && r.status !== 'pending' && r.toTaskDefinition,
   );

@@ -14,47 +14,32 @@
  * Alternate courses: no pipeline watches the alarm → `ignored`; no known-good revision → `alerted`, paused,
  * nothing rolled; a malformed event → `rejected`; transient AWS failures are thrown and retried.
  */
-import { logger } from '#commons/powertools.ts';
 import type { DeckhandConfig, PipelineConfig } from '../config.ts';
-import { LockBusyError } from '../errors.ts';
 import { type AlarmEvent, alarmEventSchema } from '../events/cloudwatch.ts';
-import { parseEvent } from '../events/parse-event.ts';
-import { type Outcome, rejected } from '../outcome.ts';
-import type { Clock, EcsPort, LedgerPort } from '../ports.ts';
+import { acceptEvent } from '../events/parse-event.ts';
+import { type AlarmOutcome, type RollbackAction } from '../outcome.ts';
+import type { AlarmsPort } from '../ports/alarms.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { EcsPort } from '../ports/ecs.ts';
+import type { Log } from '../ports/log.ts';
+import type { Ledger } from '../ports/stores.ts';
 import { parseAwsTime, parseDuration } from '../rollouts/duration.ts';
 import { inBakeWindow, lastKnownGood } from '../rollouts/known-good.ts';
-import { serviceKeyOf } from './deploy-image.ts';
-
-export interface AlarmsPort {
-  /** The alarm's tags, for pipelines that select alarms by tag. */
-  tagsOf(alarmArn: string): Promise<Record<string, string>>;
-}
+import { rollService } from '../rollouts/roll-service.ts';
+import { serviceKeyOf } from '../service-key.ts';
 
 export interface AlarmDeps {
   config: DeckhandConfig;
-  ecs: EcsPort;
-  ledger: LedgerPort;
+  ecs: Pick<EcsPort, 'updateService'>;
+  ledger: Pick<Ledger, 'heads' | 'rollouts' | 'pauses'>;
   alarms: AlarmsPort;
   clock: Clock;
+  log: Log;
 }
-
-export interface RollbackAction {
-  pipeline: string;
-  cluster: string;
-  service: string;
-  status: 'rolled-back' | 'notified' | 'already-rolled-back' | 'no-known-good';
-  from?: string;
-  to?: string;
-  digest?: string;
-  reason: string;
-}
-
-export type AlarmOutcome = Outcome<RollbackAction>;
 
 const watches = async (
   pipeline: PipelineConfig,
   event: AlarmEvent,
-  deps: AlarmDeps,
   tags: () => Promise<Record<string, string>>,
 ) => {
   const { alarms } = pipeline;
@@ -66,17 +51,16 @@ const watches = async (
 };
 
 export const handleAlarm = async (input: unknown, deps: AlarmDeps): Promise<AlarmOutcome> => {
-  const parsed = parseEvent(alarmEventSchema, input);
-  if (!parsed.ok) return rejected(input, parsed.error);
-  const { event } = parsed;
+  const accepted = acceptEvent('alarm', alarmEventSchema, input, deps.log);
+  if (!accepted.ok) return accepted.rejected;
+  const { event, base } = accepted;
   const { detail } = event;
-  const base = { eventId: event.id, detailType: event['detail-type'] };
   let cachedTags: Promise<Record<string, string>> | undefined;
   const tags = () =>
     (cachedTags ??= event.resources[0] ? deps.alarms.tagsOf(event.resources[0]) : Promise.resolve({}));
   const watching: PipelineConfig[] = [];
   for (const pipeline of deps.config.pipelines)
-    if (await watches(pipeline, event, deps, tags)) watching.push(pipeline);
+    if (await watches(pipeline, event, tags)) watching.push(pipeline);
   if (watching.length === 0)
     return {
       ...base,
@@ -85,7 +69,7 @@ export const handleAlarm = async (input: unknown, deps: AlarmDeps): Promise<Alar
       reason: `no pipeline watches alarm ${detail.alarmName}`,
     };
   if (detail.state.value !== 'ALARM') {
-    logger.info('alarm state recorded', {
+    deps.log.info('alarm state recorded', {
       eventId: event.id,
       alarm: detail.alarmName,
       state: detail.state.value,
@@ -124,44 +108,42 @@ const rollBackTarget = async (
   alarm: string,
   deps: AlarmDeps,
 ): Promise<RollbackAction> => {
+  const { rollouts, heads, pauses } = deps.ledger;
   const serviceKey = serviceKeyOf(target.cluster, target.service);
   const action = { pipeline: pipeline.name, cluster: target.cluster, service: target.service };
-  const rollouts = await deps.ledger.listRollouts(serviceKey);
+  // The head is read with the rollouts: the rollback is decided on this version and loses to any later roll.
+  const [history, head] = await Promise.all([rollouts.list(serviceKey), heads.get(serviceKey)]);
   const bakeMs = parseDuration(pipeline.bake) ?? 600_000;
   // What the service runs now, per the ledger: the newest rollout that reached ECS and was not superseded.
-  const latest = rollouts
+  const current = history
     .filter((r) => r.pipeline === pipeline.name && ['rolling', 'succeeded', 'rolled-back'].includes(r.status))
     .at(-1);
-  if (latest?.status === 'rolled-back')
-    return { ...action, status: 'already-rolled-back', digest: latest.digest, reason: 'already rolled back' };
-  const current = latest;
-  if (!current || !inBakeWindow(current, at, bakeMs)) {
+  const already = (digest: string) =>
+    ({ ...action, status: 'already-rolled-back', digest, reason: 'already rolled back' }) as const;
+  if (current?.status === 'rolled-back') return already(current.digest);
+  if (!current || !inBakeWindow(current, at, bakeMs))
     return { ...action, status: 'notified', reason: `alarm ${alarm} outside any bake window: notify only` };
-  }
   const now = deps.clock.now().toISOString();
-  const knownGood = lastKnownGood(rollouts, current);
-  const claimed = await deps.ledger.transitionRollout(serviceKey, current.digest, ['rolling', 'succeeded'], {
+  const knownGood = lastKnownGood(history, current);
+  // The conditional transition is the claim: a duplicate alarm finds it taken.
+  const claimed = await rollouts.transition(serviceKey, current.digest, ['rolling', 'succeeded'], {
     status: 'rolled-back',
     rolledBackBy: 'deckhand',
     unhealthy: true,
     reason: `alarm ${alarm}`,
     updatedAt: now,
   });
-  if (!claimed)
-    return {
-      ...action,
-      status: 'already-rolled-back',
+  if (!claimed) return already(current.digest);
+  const pause = () =>
+    pauses.put({
+      serviceKey,
+      pipeline: pipeline.name,
       digest: current.digest,
-      reason: 'already rolled back',
-    };
-  await deps.ledger.putPause({
-    serviceKey,
-    pipeline: pipeline.name,
-    digest: current.digest,
-    pausedAt: now,
-    reason: `alarm ${alarm} during the bake of ${current.tag}`,
-  });
+      pausedAt: now,
+      reason: `alarm ${alarm} during the bake of ${current.tag}`,
+    });
   if (!knownGood.found) {
+    await pause();
     return {
       ...action,
       status: 'no-known-good',
@@ -169,36 +151,47 @@ const rollBackTarget = async (
       reason: `alarm ${alarm}: ${knownGood.reason}; paused, not rolled back`,
     };
   }
-  const owner = `rollback#${current.digest}`;
-  if (!(await deps.ledger.acquireLock(serviceKey, owner, 60_000))) {
-    // Hand the claim back so the retry can roll back.
-    await deps.ledger.transitionRollout(serviceKey, current.digest, ['rolled-back'], {
+  const handBack = () =>
+    rollouts.transition(serviceKey, current.digest, ['rolled-back'], {
       status: current.status,
       updatedAt: now,
     });
-    throw new LockBusyError(`service ${serviceKey} is locked by a deploy`);
-  }
+  let result: Awaited<ReturnType<typeof rollService>>;
   try {
-    await deps.ecs.updateService(target.cluster, target.service, knownGood.taskDefinition);
-    const head = await deps.ledger.getHead(serviceKey);
-    if (head) {
-      await deps.ledger.putHead(
-        {
-          ...head,
+    result = await rollService(
+      {
+        target: { serviceKey, cluster: target.cluster, service: target.service },
+        taskDefinition: knownGood.taskDefinition,
+        intent: {
           // Before Deckhand's first rollout the digest that ran is unknown.
           digest: knownGood.digest ?? '',
-          taskDefinition: knownGood.taskDefinition,
+          tag: knownGood.tag ?? head?.tag ?? '',
+          pipeline: pipeline.name,
+          pushedAt: head?.pushedAt ?? current.pushedAt,
           eventId: `rollback:${current.eventId}`,
-          version: head.version + 1,
-          updatedAt: now,
         },
-        head.version,
-      );
-    }
-  } finally {
-    await deps.ledger.releaseLock(serviceKey, owner);
+        precedence: { kind: 'head-version', version: head?.version },
+        owner: `rollback#${current.digest}`,
+      },
+      deps,
+    );
+  } catch (error) {
+    // Hand the claim back so the retry can roll back.
+    await handBack();
+    throw error;
   }
-  logger.warn('rolled back', {
+  if (result.status !== 'rolled') {
+    // A newer roll replaced the bad revision already: it stays marked unhealthy, nothing is undone.
+    await handBack();
+    return {
+      ...action,
+      status: 'superseded',
+      digest: current.digest,
+      reason: `not rolled back: ${result.reason}`,
+    };
+  }
+  await pause();
+  deps.log.warn('rolled back', {
     serviceKey,
     from: current.toTaskDefinition,
     to: knownGood.taskDefinition,

@@ -9,18 +9,19 @@
  *     the service and its task definition.
  *  3. Evaluate the rules under the runtime modes; record the findings in the ledger.
  *  4. Remediate where a failing rule asks for it: deregister the offending revision, or roll the service
- *     back to the last revision Deckhand deployed (which passed the guardrails).
+ *     back to the last revision Deckhand deployed (which passed the guardrails), through the one roll
+ *     operation: a push that rolled the service since the head was read wins.
  *  5. Outcome `alerted` when a finding should be told (warn or block mode), else `recorded`.
  *
  * Alternate courses: a malformed event is `rejected`; a resource that is already gone is `ignored`;
  * transient AWS failures are thrown.
  */
 import picomatch from 'picomatch';
-import { logger } from '#commons/powertools.ts';
+import { resourceName } from '../arn.ts';
 import type { DeckhandConfig } from '../config.ts';
 import { TargetError } from '../errors.ts';
 import { type EcsApiCall, ecsApiCallSchema } from '../events/cloudtrail.ts';
-import { parseEvent } from '../events/parse-event.ts';
+import { acceptEvent } from '../events/parse-event.ts';
 import {
   evaluateService,
   evaluateTaskDefinition,
@@ -28,28 +29,24 @@ import {
   notable,
 } from '../guardrails/engine.ts';
 import type { Finding } from '../guardrails/types.ts';
-import { type Outcome, rejected } from '../outcome.ts';
-import type { Clock, EcsPort, LedgerPort } from '../ports.ts';
-import { serviceKeyOf } from './deploy-image.ts';
+import { type AuditAction, type AuditOutcome } from '../outcome.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { EcsPort } from '../ports/ecs.ts';
+import type { Log } from '../ports/log.ts';
+import type { Ledger } from '../ports/stores.ts';
+import { rollService } from '../rollouts/roll-service.ts';
+import { serviceKeyOf } from '../service-key.ts';
+import { tagMap } from '../task-definition.ts';
 
 export interface AuditDeps {
   config: DeckhandConfig;
   ecs: EcsPort;
-  ledger: LedgerPort;
+  ledger: Pick<Ledger, 'heads' | 'rollouts' | 'audits'>;
   clock: Clock;
+  log: Log;
   /** Role ARNs Deckhand itself acts as; their calls are its own deploys, judged before they happened. */
   selfRoles: readonly string[];
 }
-
-export interface AuditAction {
-  resource: string;
-  cluster?: string;
-  service?: string;
-  findings: Finding[];
-  remediation?: string;
-}
-
-export type AuditOutcome = Outcome<AuditAction>;
 
 const auditedCalls = new Set(['RegisterTaskDefinition', 'CreateService', 'UpdateService']);
 
@@ -67,13 +64,12 @@ const callerOf = (event: EcsApiCall): string =>
   '(unknown)';
 
 export const auditEcsChange = async (input: unknown, deps: AuditDeps): Promise<AuditOutcome> => {
-  const parsed = parseEvent(ecsApiCallSchema, input);
-  if (!parsed.ok) return rejected(input, parsed.error);
-  const { event } = parsed;
+  const accepted = acceptEvent('audit', ecsApiCallSchema, input, deps.log);
+  if (!accepted.ok) return accepted.rejected;
+  const { event, base } = accepted;
   const { detail } = event;
-  const base = { eventId: event.id, detailType: event['detail-type'] };
   const ignore = (reason: string): AuditOutcome => {
-    logger.info('change ignored', { eventId: event.id, eventName: detail.eventName, reason });
+    deps.log.info('change ignored', { eventId: event.id, eventName: detail.eventName, reason });
     return { ...base, outcome: 'ignored', actions: [], reason };
   };
   if (detail.eventSource !== 'ecs.amazonaws.com' || !auditedCalls.has(detail.eventName))
@@ -98,7 +94,7 @@ export const auditEcsChange = async (input: unknown, deps: AuditDeps): Promise<A
     if (error instanceof TargetError) return ignore(`the resource is gone: ${error.message}`);
     throw error;
   }
-  await deps.ledger.recordAudit({
+  await deps.ledger.audits.record({
     resource: action.resource,
     eventId: event.id,
     eventName: detail.eventName,
@@ -108,7 +104,7 @@ export const auditEcsChange = async (input: unknown, deps: AuditDeps): Promise<A
     ...(action.remediation ? { remediation: action.remediation } : {}),
   });
   const alert = action.findings.some((f) => f.mode !== 'audit' && f.status !== 'pass');
-  logger.info('change audited', {
+  deps.log.info('change audited', {
     eventId: event.id,
     resource: action.resource,
     caller,
@@ -156,7 +152,7 @@ const auditService = async (event: EcsApiCall, deps: AuditDeps, now: Date): Prom
     text(at(detail.requestParameters, 'serviceName')) ??
     text(at(detail.requestParameters, 'service'));
   if (!service) throw new TargetError('the event names no service');
-  const name = service.slice(service.lastIndexOf('/') + 1);
+  const name = resourceName(service);
   const snapshot = (await deps.ecs.describeServices(cluster, [name])).get(name);
   if (!snapshot) throw new TargetError(`service ${name} not found in ${cluster}`);
   const scope = { point: 'runtime' as const, cluster, now };
@@ -173,12 +169,13 @@ const auditService = async (event: EcsApiCall, deps: AuditDeps, now: Date): Prom
     (r) => r.action === 'rollback',
   );
   const remediation = wantsRollback
-    ? await rollBack(cluster, name, snapshot.taskDefinition, deps)
+    ? await rollBack(event, cluster, name, snapshot.taskDefinition, deps)
     : undefined;
   return {
     resource: snapshot.serviceArn || `${cluster}/${name}`,
     cluster,
     service: name,
+    serviceTags: tagMap(snapshot.tags),
     findings,
     ...(remediation ? { remediation } : {}),
   };
@@ -192,23 +189,35 @@ const relevant = (report: GuardrailReport): Finding[] => [
 
 const deregister = async (arn: string, deps: AuditDeps): Promise<string> => {
   await deps.ecs.deregisterTaskDefinition(arn);
-  logger.warn('non-compliant task definition deregistered', { taskDefinition: arn });
+  deps.log.warn('non-compliant task definition deregistered', { taskDefinition: arn });
   return `deregistered ${arn}`;
 };
 
 const rollBack = async (
+  event: EcsApiCall,
   cluster: string,
   service: string,
   current: string,
   deps: AuditDeps,
 ): Promise<string> => {
-  const head = await deps.ledger.getHead(serviceKeyOf(cluster, service));
+  const serviceKey = serviceKeyOf(cluster, service);
+  const head = await deps.ledger.heads.get(serviceKey);
   if (!head)
     return 'rollback asked for, but Deckhand never deployed this service: no known compliant revision';
   if (head.taskDefinition === current)
     return 'rollback asked for, but the service already runs its last compliant revision';
-  await deps.ecs.updateService(cluster, service, head.taskDefinition);
-  logger.warn('service rolled back to its last compliant revision', {
+  const result = await rollService(
+    {
+      target: { serviceKey, cluster, service },
+      taskDefinition: head.taskDefinition,
+      intent: { ...head, eventId: `remediation:${event.id}` },
+      precedence: { kind: 'head-version', version: head.version },
+      owner: `remediation#${event.id}`,
+    },
+    deps,
+  );
+  if (result.status !== 'rolled') return `rollback not made: ${result.reason}`;
+  deps.log.warn('service rolled back to its last compliant revision', {
     cluster,
     serviceName: service,
     taskDefinition: head.taskDefinition,

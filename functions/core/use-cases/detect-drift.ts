@@ -13,53 +13,29 @@
  *
  * Task definitions are described once per revision per run; desiredCount is drift only when configured.
  */
-import { logger } from '#commons/powertools.ts';
+import { resourceName } from '../arn.ts';
 import type { DeckhandConfig, PipelineConfig } from '../config.ts';
 import { errorMessage } from '../errors.ts';
 import { pinnedImage } from '../image-ref.ts';
-import type { Outcome } from '../outcome.ts';
-import type { Clock, DescribedTaskDefinition, EcsPort, LedgerPort, ServiceSnapshot } from '../ports.ts';
+import type { DriftItem, DriftKind, DriftOutcome, DriftServiceReport } from '../outcome.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { DescribedTaskDefinition, EcsPort, ServiceSnapshot } from '../ports/ecs.ts';
+import type { Log } from '../ports/log.ts';
+import type { ServiceHead } from '../ports/records.ts';
+import type { Ledger } from '../ports/stores.ts';
 import { diffTaskDefinitions } from '../drift/diff.ts';
 import { parseDuration } from '../rollouts/duration.ts';
+import { rollService } from '../rollouts/roll-service.ts';
+import { serviceKeyOf } from '../service-key.ts';
 import { familyRevision } from '../task-definition.ts';
-import { serviceKeyOf } from './deploy-image.ts';
 
 export interface DriftDeps {
   config: DeckhandConfig;
   ecs: EcsPort;
-  ledger: LedgerPort;
+  ledger: Pick<Ledger, 'heads' | 'rollouts' | 'audits' | 'drift'>;
   clock: Clock;
+  log: Log;
 }
-
-export type DriftKind = 'revision' | 'image' | 'config' | 'stuck' | 'desired-count';
-
-export interface DriftItem {
-  pipeline: string;
-  team?: string;
-  cluster: string;
-  service: string;
-  kind: DriftKind;
-  expected: string;
-  actual: string;
-  fields: string[];
-  since: string;
-  actor?: string;
-}
-
-export interface DriftServiceReport {
-  pipeline: string;
-  team?: string;
-  cluster: string;
-  service: string;
-  /** `new` and `changed` are told; `unchanged` is not; `resolved` gets a note. */
-  change: 'new' | 'changed' | 'unchanged' | 'resolved';
-  drift: DriftItem[];
-  reconciled?: string;
-}
-
-export type DriftOutcome = Outcome<DriftServiceReport> & { drift: DriftItem[] };
-
-const nameOf = (arn: string) => arn.slice(arn.lastIndexOf('/') + 1);
 
 export const detectDrift = async (
   deps: DriftDeps,
@@ -83,7 +59,7 @@ export const detectDrift = async (
     pipeline.targets.map((target) => ({ pipeline, target })),
   );
   const snapshots = new Map<string, ServiceSnapshot>();
-  for (const [cluster, members] of Map.groupBy(targets, (t) => nameOf(t.target.cluster))) {
+  for (const [cluster, members] of Map.groupBy(targets, (t) => resourceName(t.target.cluster))) {
     const found = await ecs.describeServices(cluster, [...new Set(members.map((m) => m.target.service))]);
     for (const [name, snapshot] of found) snapshots.set(`${cluster}/${name}`, snapshot);
   }
@@ -94,11 +70,11 @@ export const detectDrift = async (
     const base = {
       pipeline: pipeline.name,
       ...(pipeline.team ? { team: pipeline.team } : {}),
-      cluster: nameOf(target.cluster),
+      cluster: resourceName(target.cluster),
       service: target.service,
     };
     const snapshot = snapshots.get(serviceKey);
-    const head = await ledger.getHead(serviceKey);
+    const head = await ledger.heads.get(serviceKey);
     let drift: DriftItem[] = [];
     if (snapshot && head) {
       try {
@@ -111,16 +87,16 @@ export const detectDrift = async (
           serviceKey,
         });
       } catch (error) {
-        logger.warn('drift not checked', { serviceKey, error: errorMessage(error) });
+        deps.log.warn('drift not checked', { serviceKey, error: errorMessage(error) });
       }
     }
-    const previous = await ledger.getDriftState(serviceKey);
+    const previous = await ledger.drift.get(serviceKey);
     const fingerprint = JSON.stringify(
       drift.map(({ kind, expected, actual, fields }) => [kind, expected, actual, fields]),
     );
     if (drift.length === 0) {
       if (previous) {
-        await ledger.deleteDriftState(serviceKey);
+        await ledger.drift.delete(serviceKey);
         reports.push({ ...base, change: 'resolved', drift: [] });
       }
       continue;
@@ -128,17 +104,15 @@ export const detectDrift = async (
     const since = previous?.since ?? now.toISOString();
     drift = drift.map((item) => ({ ...item, since }));
     const change = !previous ? 'new' : previous.fingerprint === fingerprint ? 'unchanged' : 'changed';
-    if (change !== 'unchanged') await ledger.putDriftState(serviceKey, { fingerprint, since });
+    if (change !== 'unchanged') await ledger.drift.put(serviceKey, { fingerprint, since });
     const report: DriftServiceReport = { ...base, change, drift };
-    if ((pipeline.reconcile || options.reconcile) && head && drift.some((d) => d.kind !== 'stuck')) {
-      await ecs.updateService(target.cluster, target.service, head.taskDefinition);
-      report.reconciled = `redeployed ${familyRevision(head.taskDefinition)}`;
-      logger.warn('drift reconciled', { serviceKey, taskDefinition: head.taskDefinition });
-    }
+    if ((pipeline.reconcile || options.reconcile) && head && drift.some((d) => d.kind !== 'stuck'))
+      report.reconciled = await reconcile(head, target, eventId, deps);
     reports.push(report);
   }
   const all = reports.flatMap((r) => r.drift);
   return {
+    kind: 'drift',
     eventId,
     detailType: 'Deckhand Drift Report',
     outcome: all.length > 0 ? 'alerted' : 'recorded',
@@ -184,7 +158,7 @@ const driftOf = async (
     }
   }
   const running = snapshot.taskDefinition;
-  const rollouts = await context.ledger.listRollouts(context.serviceKey);
+  const rollouts = await context.ledger.rollouts.list(context.serviceKey);
   const latest = rollouts.filter((r) => r.pipeline === pipeline.name && r.toTaskDefinition).at(-1);
   // ECS's circuit breaker put the service back on the previous revision: explained, not drift.
   const explained =
@@ -208,8 +182,8 @@ const driftOf = async (
     .filter((c) => (containers ? containers.includes(c.name ?? '') : c.image === repositoryImage))
     .map((c) => c.name ?? '');
   const audit =
-    (await context.ledger.lastAudit(snapshot.serviceArn)) ??
-    (await context.ledger.lastAudit(actual.taskDefinition.taskDefinitionArn ?? running));
+    (await context.ledger.audits.last(snapshot.serviceArn)) ??
+    (await context.ledger.audits.last(actual.taskDefinition.taskDefinitionArn ?? running));
   const actor = audit ? `${audit.caller} (${audit.eventName} at ${audit.at})` : undefined;
   const revision = item('revision', familyRevision(expectedTd), familyRevision(running));
   drift.push(actor ? { ...revision, actor } : revision);
@@ -230,4 +204,27 @@ const driftOf = async (
   if (fields.length > 0)
     drift.push(item('config', familyRevision(expectedTd), familyRevision(running), fields));
   return drift;
+};
+
+/** Redeploys the head's revision through the one roll operation: a push that lands meanwhile wins. */
+const reconcile = async (
+  head: ServiceHead,
+  target: { cluster: string; service: string },
+  eventId: string,
+  deps: DriftDeps,
+): Promise<string> => {
+  const serviceKey = serviceKeyOf(target.cluster, target.service);
+  const result = await rollService(
+    {
+      target: { serviceKey, cluster: target.cluster, service: target.service },
+      taskDefinition: head.taskDefinition,
+      intent: { ...head, eventId: `reconcile:${eventId}` },
+      precedence: { kind: 'head-version', version: head.version },
+      owner: `reconcile#${eventId}`,
+    },
+    deps,
+  );
+  if (result.status !== 'rolled') return `not reconciled: ${result.reason}`;
+  deps.log.warn('drift reconciled', { serviceKey, taskDefinition: head.taskDefinition });
+  return `redeployed ${familyRevision(head.taskDefinition)}`;
 };

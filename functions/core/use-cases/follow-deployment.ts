@@ -12,40 +12,31 @@
  *
  * Alternate courses: a service outside every pipeline is `ignored`; a malformed event is `rejected`.
  */
-import { logger } from '#commons/powertools.ts';
 import { type DeckhandConfig, pipelinesForService } from '../config.ts';
-import { type EcsServiceEvent, ecsServiceEventSchema, serviceKeyFromArn } from '../events/ecs.ts';
-import { parseEvent } from '../events/parse-event.ts';
-import { type Outcome, rejected } from '../outcome.ts';
-import type { Clock, LedgerPort, RolloutRecord } from '../ports.ts';
+import { type EcsServiceEvent, ecsServiceEventSchema } from '../events/ecs.ts';
+import { acceptEvent } from '../events/parse-event.ts';
+import { type DeploymentOutcome, type RolloutAction } from '../outcome.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { Log } from '../ports/log.ts';
+import type { RolloutRecord } from '../ports/records.ts';
+import type { Ledger } from '../ports/stores.ts';
+import { serviceKeyFromArn, splitServiceKey } from '../service-key.ts';
 
 export interface FollowDeps {
   config: DeckhandConfig;
-  ledger: LedgerPort;
+  ledger: Pick<Ledger, 'rollouts'>;
   clock: Clock;
+  log: Log;
 }
-
-export interface RolloutAction {
-  cluster: string;
-  service: string;
-  deploymentId?: string;
-  digest?: string;
-  status: string;
-  byDeckhand: boolean;
-  reason?: string;
-}
-
-export type FollowOutcome = Outcome<RolloutAction>;
 
 const circuitBreaker = /circuit breaker.*roll(ing)? back/i;
 
-export const followServiceEvent = async (input: unknown, deps: FollowDeps): Promise<FollowOutcome> => {
-  const parsed = parseEvent(ecsServiceEventSchema, input);
-  if (!parsed.ok) return rejected(input, parsed.error);
-  const { event } = parsed;
+export const followServiceEvent = async (input: unknown, deps: FollowDeps): Promise<DeploymentOutcome> => {
+  const accepted = acceptEvent('deployment', ecsServiceEventSchema, input, deps.log);
+  if (!accepted.ok) return accepted.rejected;
+  const { event, base } = accepted;
   const serviceKey = serviceKeyFromArn(event.resources[0] ?? '');
-  const [cluster = '', service = ''] = serviceKey.split('/');
-  const base = { eventId: event.id, detailType: event['detail-type'] };
+  const { cluster, service } = splitServiceKey(serviceKey);
   if (pipelinesForService(deps.config, cluster, service).length === 0) {
     return { ...base, outcome: 'ignored', actions: [], reason: `${serviceKey} is in no pipeline` };
   }
@@ -60,7 +51,7 @@ export const followServiceEvent = async (input: unknown, deps: FollowDeps): Prom
     ...(event.detail.reason ? { reason: event.detail.reason } : {}),
   };
   const alert = /IMPAIRED|FAILURE|FAILED|UNHEALTHY/.test(name);
-  logger.info('service event', { eventId: event.id, serviceKey, eventName: name });
+  deps.log.info('service event', { eventId: event.id, serviceKey, eventName: name });
   return {
     ...base,
     outcome: alert ? 'alerted' : 'recorded',
@@ -75,24 +66,30 @@ const followDeployment = async (
   cluster: string,
   service: string,
   deps: FollowDeps,
-): Promise<FollowOutcome> => {
+): Promise<DeploymentOutcome> => {
   const { detail } = event;
   const name = detail.eventName;
   const deploymentId = detail.deploymentId ?? '';
   const at = detail.updatedAt ?? event.time;
-  const base = { eventId: event.id, detailType: event['detail-type'] };
-  const rollouts = await deps.ledger.listRollouts(serviceKey);
+  const base = { kind: 'deployment' as const, eventId: event.id, detailType: event['detail-type'] };
+  const rollouts = await deps.ledger.rollouts.list(serviceKey);
   const ours = rollouts.find((r) => r.deploymentId !== undefined && r.deploymentId === deploymentId);
   // The rollout ECS is acting on now: the newest one still rolling.
   const active = rollouts.filter((r) => r.status === 'rolling').at(-1);
   const now = deps.clock.now().toISOString();
   const reply = (
-    outcome: FollowOutcome['outcome'],
+    outcome: DeploymentOutcome['outcome'],
     record: RolloutRecord | undefined,
     status: string,
     reason: string,
-  ): FollowOutcome => {
-    logger.info('deployment event', { eventId: event.id, serviceKey, eventName: name, deploymentId, status });
+  ): DeploymentOutcome => {
+    deps.log.info('deployment event', {
+      eventId: event.id,
+      serviceKey,
+      eventName: name,
+      deploymentId,
+      status,
+    });
     return {
       ...base,
       outcome,
@@ -101,7 +98,9 @@ const followDeployment = async (
           cluster,
           service,
           deploymentId,
-          ...(record ? { digest: record.digest } : {}),
+          ...(record
+            ? { rollout: { digest: record.digest, tag: record.tag, pipeline: record.pipeline } }
+            : {}),
           status,
           byDeckhand: record !== undefined,
           reason,
@@ -114,7 +113,7 @@ const followDeployment = async (
   if (name === 'SERVICE_DEPLOYMENT_IN_PROGRESS' && circuitBreaker.test(detail.reason ?? '')) {
     const target = ours?.status === 'rolling' ? ours : active;
     if (target) {
-      await deps.ledger.transitionRollout(serviceKey, target.digest, ['rolling'], {
+      await deps.ledger.rollouts.transition(serviceKey, target.digest, ['rolling'], {
         rollingBack: true,
         reason: detail.reason ?? '',
         updatedAt: now,
@@ -125,7 +124,7 @@ const followDeployment = async (
   if (name === 'SERVICE_DEPLOYMENT_COMPLETED') {
     const rolledBack = rollouts.filter((r) => r.status === 'rolling' && r.rollingBack).at(-1);
     if (rolledBack) {
-      await deps.ledger.transitionRollout(serviceKey, rolledBack.digest, ['rolling'], {
+      await deps.ledger.rollouts.transition(serviceKey, rolledBack.digest, ['rolling'], {
         status: 'rolled-back',
         rolledBackBy: 'ecs',
         unhealthy: true,
@@ -140,7 +139,7 @@ const followDeployment = async (
       );
     }
     if (ours) {
-      const moved = await deps.ledger.transitionRollout(serviceKey, ours.digest, ['rolling'], {
+      const moved = await deps.ledger.rollouts.transition(serviceKey, ours.digest, ['rolling'], {
         status: 'succeeded',
         completedAt: at,
         updatedAt: now,
@@ -155,7 +154,7 @@ const followDeployment = async (
   }
   if (name === 'SERVICE_DEPLOYMENT_FAILED' && (ours ?? active)) {
     const target = (ours ?? active) as RolloutRecord;
-    await deps.ledger.transitionRollout(serviceKey, target.digest, ['rolling'], {
+    await deps.ledger.rollouts.transition(serviceKey, target.digest, ['rolling'], {
       status: 'failed',
       unhealthy: true,
       reason: detail.reason ?? 'deployment failed',
@@ -164,7 +163,7 @@ const followDeployment = async (
     return reply('alerted', target, 'failed', detail.reason ?? 'deployment failed');
   }
   if (ours) return reply('recorded', ours, ours.status, name);
-  await deps.ledger.recordForeignDeployment(serviceKey, {
+  await deps.ledger.rollouts.recordForeign(serviceKey, {
     deploymentId,
     eventName: name,
     at,

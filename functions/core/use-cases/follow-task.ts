@@ -12,53 +12,41 @@
  *
  * Alternate courses: below the threshold, or with the window's alert already sent, the stop is `recorded`.
  */
-import { logger } from '#commons/powertools.ts';
+import { resourceName } from '../arn.ts';
 import { type DeckhandConfig, pipelinesForService } from '../config.ts';
+import { errorMessage } from '../errors.ts';
 import { type EcsTaskEvent, ecsTaskEventSchema } from '../events/ecs.ts';
-import { parseEvent } from '../events/parse-event.ts';
-import { type Outcome, rejected } from '../outcome.ts';
-import type { Clock, EcsPort, LedgerPort } from '../ports.ts';
+import { acceptEvent } from '../events/parse-event.ts';
+import { type CrashLoopAction, type TaskOutcome } from '../outcome.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { EcsPort } from '../ports/ecs.ts';
+import type { Log } from '../ports/log.ts';
+import type { Ledger } from '../ports/stores.ts';
 import { parseDuration } from '../rollouts/duration.ts';
-import { classifyStop, type StopClassification } from '../rollouts/stop-classifier.ts';
+import { classifyStop } from '../rollouts/stop-classifier.ts';
+import { serviceKeyOf } from '../service-key.ts';
 
 export interface TaskDeps {
   config: DeckhandConfig;
-  ecs: EcsPort;
-  ledger: LedgerPort;
+  ecs: Pick<EcsPort, 'describeTaskDefinition'>;
+  ledger: Pick<Ledger, 'rollouts' | 'crashLoops'>;
   clock: Clock;
+  log: Log;
 }
-
-export interface CrashLoopAction {
-  cluster: string;
-  service: string;
-  taskArn: string;
-  classification: StopClassification;
-  digest?: string;
-  crashLoop: boolean;
-  failingStops?: number;
-  window?: string;
-  logsUrl?: string;
-  rollout?: string;
-}
-
-export type TaskOutcome = Outcome<CrashLoopAction>;
-
-const nameOfArn = (arn: string) => arn.slice(arn.lastIndexOf('/') + 1);
 
 export const followTaskEvent = async (input: unknown, deps: TaskDeps): Promise<TaskOutcome> => {
-  const parsed = parseEvent(ecsTaskEventSchema, input);
-  if (!parsed.ok) return rejected(input, parsed.error);
-  const { event } = parsed;
+  const accepted = acceptEvent('task', ecsTaskEventSchema, input, deps.log);
+  if (!accepted.ok) return accepted.rejected;
+  const { event, base } = accepted;
   const { detail } = event;
-  const base = { eventId: event.id, detailType: event['detail-type'] };
   const ignore = (reason: string): TaskOutcome => ({ ...base, outcome: 'ignored', actions: [], reason });
   if (detail.lastStatus !== 'STOPPED') return ignore(`task ${detail.lastStatus}`);
   const service = detail.group?.startsWith('service:') ? detail.group.slice('service:'.length) : undefined;
   if (!service) return ignore('not a service task');
-  const cluster = nameOfArn(detail.clusterArn);
+  const cluster = resourceName(detail.clusterArn);
   const pipelines = pipelinesForService(deps.config, cluster, service);
   if (pipelines.length === 0) return ignore(`${cluster}/${service} is in no pipeline`);
-  if (!(await deps.ledger.markTaskEvent(detail.taskArn, detail.version)))
+  if (!(await deps.ledger.crashLoops.markTaskEvent(detail.taskArn, detail.version)))
     return ignore('duplicate task event');
 
   const classification = classifyStop(detail);
@@ -79,12 +67,12 @@ export const followTaskEvent = async (input: unknown, deps: TaskDeps): Promise<T
       reason: `stop is not a failure (${classification.kind})`,
     };
   }
-  const serviceKey = `${cluster}/${service}`;
+  const serviceKey = serviceKeyOf(cluster, service);
   const policy = pipelines.find((p) => p.crashLoop)?.crashLoop ?? deps.config.rollouts.crashLoop;
   const windowMs = parseDuration(policy.window) ?? 600_000;
   const at = detail.stoppedAt ?? event.time;
   const since = new Date(Date.parse(at) - windowMs).toISOString();
-  const stops = await deps.ledger.recordFailingStop(
+  const stops = await deps.ledger.crashLoops.recordFailingStop(
     serviceKey,
     { taskArn: detail.taskArn, at, kind: classification.kind, ...(digest ? { digest } : {}) },
     since,
@@ -98,7 +86,7 @@ export const followTaskEvent = async (input: unknown, deps: TaskDeps): Promise<T
     };
   }
   const until = new Date(Date.parse(at) + windowMs).toISOString();
-  if (!(await deps.ledger.claimCrashLoopAlert(serviceKey, at, until))) {
+  if (!(await deps.ledger.crashLoops.claimAlert(serviceKey, at, until))) {
     return {
       ...base,
       outcome: 'recorded',
@@ -106,16 +94,16 @@ export const followTaskEvent = async (input: unknown, deps: TaskDeps): Promise<T
       reason: 'crash loop already reported for this window',
     };
   }
-  const rollout = (await deps.ledger.listRollouts(serviceKey)).filter((r) => r.status === 'rolling').at(-1);
+  const rollout = (await deps.ledger.rollouts.list(serviceKey)).filter((r) => r.status === 'rolling').at(-1);
   if (rollout) {
-    await deps.ledger.transitionRollout(serviceKey, rollout.digest, ['rolling'], {
+    await deps.ledger.rollouts.transition(serviceKey, rollout.digest, ['rolling'], {
       unhealthy: true,
       reason: `crash loop: ${classification.kind}`,
       updatedAt: deps.clock.now().toISOString(),
     });
   }
   const logsUrl = await logsLink(event, deps);
-  logger.warn('crash loop', {
+  deps.log.warn('crash loop', {
     eventId: event.id,
     serviceKey,
     kind: classification.kind,
@@ -151,15 +139,15 @@ const logsLink = async (event: EcsTaskEvent, deps: TaskDeps): Promise<string | u
     if (!container || !group) return undefined;
     const region = options['awslogs-region'] ?? event.region;
     const prefix = options['awslogs-stream-prefix'];
-    const taskId = nameOfArn(event.detail.taskArn);
+    const taskId = resourceName(event.detail.taskArn);
     const encode = (text: string) => encodeURIComponent(encodeURIComponent(text)).replace(/%/g, '$');
     const stream = prefix ? `/log-events/${encode(`${prefix}/${container.name ?? ''}/${taskId}`)}` : '';
     return `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#logsV2:log-groups/log-group/${encode(group)}${stream}`;
   } catch (error) {
     // The link is a convenience; the alert goes out without it.
-    logger.warn('no logs link', {
+    deps.log.warn('no logs link', {
       taskDefinition: event.detail.taskDefinitionArn,
-      error: (error as Error).message,
+      error: errorMessage(error),
     });
     return undefined;
   }

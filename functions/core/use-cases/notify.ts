@@ -2,7 +2,7 @@
  * Team notifications: after a use case has written its outcome, tell the owning team in Slack.
  *
  * Primary course:
- *  1. Turn the outcome into notices (the message model); enrich rollout notices from the ledger.
+ *  1. Turn the typed outcome into notices (the message model), from what the use case already knew.
  *  2. Route each notice: the pipeline's team, else the service's team tag, else the default team, else the
  *     local default webhook; skip teams not subscribed to the notice's trigger.
  *  3. Claim (notice, state, destination) in the ledger, so a duplicate event never posts twice.
@@ -12,34 +12,23 @@
  * Alternate courses: any failure is logged with the notice id and swallowed. A notification never fails
  * or delays the deploy it reports, and the event is not retried for it.
  */
-import { logger } from '#commons/powertools.ts';
 import { type DeckhandConfig, pipelinesForService, type TeamConfig } from '../config.ts';
 import { errorMessage } from '../errors.ts';
 import { type Notice, type NoticeContext, noticesFor } from '../notify/notice.ts';
-import { renderSlack, type SlackMessage } from '../notify/slack-blocks.ts';
+import { renderSlack } from '../notify/slack-blocks.ts';
 import type { Outcome } from '../outcome.ts';
-import type { EcsPort, LedgerPort } from '../ports.ts';
-
-export type Destination =
-  | { kind: 'api'; id: string; channel: string; tokenSecret: string }
-  | { kind: 'webhook'; id: string; urlSecret: string }
-  | { kind: 'webhook-url'; id: string; url: string };
-
-export interface SlackPort {
-  /** Posts; the Web API answers the message's channel and ts, a webhook answers nothing. */
-  post(destination: Destination, message: SlackMessage): Promise<{ channel: string; ts: string } | undefined>;
-  update(
-    destination: Destination & { kind: 'api' },
-    ref: { channel: string; ts: string },
-    message: SlackMessage,
-  ): Promise<void>;
-}
+import type { EcsPort } from '../ports/ecs.ts';
+import type { Log } from '../ports/log.ts';
+import type { Destination, SlackPort } from '../ports/slack.ts';
+import type { Ledger } from '../ports/stores.ts';
+import { serviceKeyOf } from '../service-key.ts';
 
 export interface NotifyDeps {
   config: DeckhandConfig;
   slack: SlackPort;
-  ledger: LedgerPort;
+  ledger: Pick<Ledger, 'notices'>;
   ecs: Pick<EcsPort, 'describeServices'>;
+  log: Log;
   /** DECKHAND_SLACK_WEBHOOK_URL: the default route of every team without a destination of its own. */
   defaultWebhookUrl?: string;
 }
@@ -73,26 +62,25 @@ const teamOf = async (
   deps: NotifyDeps,
   tagLookups: Map<string, Promise<string | undefined>>,
 ): Promise<string | undefined> => {
-  const { pipeline, cluster, service } = notice.owner;
+  const { pipeline, cluster, service, tags } = notice.owner;
   const owning = pipeline
     ? deps.config.pipelines.find((p) => p.name === pipeline)
     : cluster && service
       ? pipelinesForService(deps.config, cluster, service).find((p) => p.team)
       : undefined;
   if (owning?.team) return owning.team;
+  const teamTag = deps.config.notifications.teamTag;
+  if (tags) return tags[teamTag] ?? deps.config.notifications.defaultTeam;
   if (cluster && service) {
     // One read per service per outcome, however many notices it has.
-    const key = `${cluster}/${service}`;
+    const key = serviceKeyOf(cluster, service);
     let lookup = tagLookups.get(key);
     if (!lookup) {
       lookup = deps.ecs
         .describeServices(cluster, [service])
-        .then(
-          (found) =>
-            found.get(service)?.tags.find((tag) => tag.key === deps.config.notifications.teamTag)?.value,
-        )
+        .then((found) => found.get(service)?.tags.find((tag) => tag.key === teamTag)?.value)
         .catch((error: unknown) => {
-          logger.warn('team tag not read', { cluster, serviceName: service, error: errorMessage(error) });
+          deps.log.warn('team tag not read', { cluster, serviceName: service, error: errorMessage(error) });
           return undefined;
         });
       tagLookups.set(key, lookup);
@@ -101,22 +89,6 @@ const teamOf = async (
     if (tagged) return tagged;
   }
   return deps.config.notifications.defaultTeam;
-};
-
-const enrich = async (notice: Notice, deps: NotifyDeps): Promise<Notice> => {
-  if (!notice.rollout || notice.owner.pipeline) return notice;
-  const record = await deps.ledger.getRollout(notice.rollout.serviceKey, notice.rollout.digest);
-  if (!record) return notice;
-  return {
-    ...notice,
-    title: `${record.service}: ${record.tag} ${notice.title.slice(notice.title.indexOf(':') + 2)}`,
-    fields: [
-      { label: 'Pipeline', value: record.pipeline },
-      { label: 'Image tag', value: record.tag },
-      ...notice.fields,
-    ],
-    owner: { ...notice.owner, pipeline: record.pipeline },
-  };
 };
 
 export const deliverNotices = async (
@@ -132,13 +104,12 @@ export const deliverNotices = async (
   try {
     notices = noticesFor(outcome, context);
   } catch (error) {
-    logger.error('notices not built', { eventId: outcome.eventId, error: errorMessage(error) });
+    deps.log.error('notices not built', { eventId: outcome.eventId, error: errorMessage(error) });
     return { ...report, failed: 1 };
   }
-  for (const raw of notices) {
-    const id = `${raw.key}#${raw.state}`;
+  for (const notice of notices) {
+    const id = `${notice.key}#${notice.state}`;
     try {
-      const notice = await enrich(raw, deps);
       const team = await teamOf(notice, deps, tagLookups);
       const teamConfig = team ? deps.config.teams[team] : undefined;
       if (teamConfig && !teamConfig.notify.includes(notice.trigger)) {
@@ -147,30 +118,31 @@ export const deliverNotices = async (
       }
       const destination = destinationOf(team, teamConfig, deps.defaultWebhookUrl);
       if (!destination) {
-        logger.info('no route for notice', { noticeId: id, team });
+        deps.log.info('no route for notice', { noticeId: id, team });
         report.skipped += 1;
         continue;
       }
-      if (!(await deps.ledger.claimNotice(`${id}#${destination.id}`))) {
+      if (!(await deps.ledger.notices.claim(`${id}#${destination.id}`))) {
         report.skipped += 1;
         continue;
       }
       const message = renderSlack(notice);
       const ref =
         destination.kind === 'api' && notice.thread
-          ? await deps.ledger.getMessageRef(notice.thread, destination.id)
+          ? await deps.ledger.notices.getMessageRef(notice.thread, destination.id)
           : undefined;
       if (ref && destination.kind === 'api') {
         await deps.slack.update(destination, ref, message);
         report.updated += 1;
       } else {
         const posted = await deps.slack.post(destination, message);
-        if (posted && notice.thread) await deps.ledger.putMessageRef(notice.thread, destination.id, posted);
+        if (posted && notice.thread)
+          await deps.ledger.notices.putMessageRef(notice.thread, destination.id, posted);
         report.sent += 1;
       }
     } catch (error) {
       // Never thrown: the outcome is already recorded, and a retry would re-run the use case.
-      logger.error('notification failed', {
+      deps.log.error('notification failed', {
         noticeId: id,
         eventId: outcome.eventId,
         error: errorMessage(error),

@@ -10,27 +10,23 @@
  * Alternate courses: a malformed event is `rejected`; a resumed push that throws is left parked and the
  * error thrown, so EventBridge retries the scan event.
  */
-import { logger } from '#commons/powertools.ts';
-import { parseEvent } from '../events/parse-event.ts';
+import { acceptEvent } from '../events/parse-event.ts';
 import { scanEventSchema } from '../events/scan.ts';
 import { type ScanRecord, type SeverityCounts, scanSeverities } from '../guardrails/scan-gate.ts';
-import { type Outcome, rejected } from '../outcome.ts';
-import { type DeployDeps, type DeployOutcome, handleImageAction } from './deploy-image.ts';
-
-export type ScanOutcome = Outcome<DeployOutcome>;
+import { type DeployOutcome, type ScanOutcome } from '../outcome.ts';
+import { type DeployDeps, handleImageAction } from './deploy-image.ts';
 
 const completeStatuses = new Set(['COMPLETE', 'INITIAL_SCAN_COMPLETE', 'ACTIVE']);
 const failedStatuses = new Set(['FAILED', 'UNSUPPORTED_IMAGE', 'SCAN_ELIGIBILITY_EXPIRED']);
 
 export const recordScan = async (input: unknown, deps: DeployDeps): Promise<ScanOutcome> => {
-  const parsed = parseEvent(scanEventSchema, input);
-  if (!parsed.ok) return rejected(input, parsed.error);
-  const { event } = parsed;
+  const accepted = acceptEvent('scan', scanEventSchema, input, deps.log);
+  if (!accepted.ok) return accepted.rejected;
+  const { event, base } = accepted;
   const { detail } = event;
   const status = detail['scan-status'].toUpperCase();
-  const base = { eventId: event.id, detailType: event['detail-type'] };
   if (!completeStatuses.has(status) && !failedStatuses.has(status)) {
-    logger.info('scan not finished', { eventId: event.id, status });
+    deps.log.info('scan not finished', { eventId: event.id, status });
     return { ...base, outcome: 'ignored', actions: [], reason: `scan status ${status}` };
   }
   const counts: SeverityCounts = {};
@@ -45,14 +41,14 @@ export const recordScan = async (input: unknown, deps: DeployDeps): Promise<Scan
     source: event.source === 'aws.inspector2' ? 'inspector2' : 'ecr-basic',
     scannedAt: event.time,
   };
-  await deps.ledger.putScan(scan);
-  logger.info('scan recorded', { eventId: event.id, digest: scan.digest, status: scan.status, counts });
+  await deps.ledger.scans.put(scan);
+  deps.log.info('scan recorded', { eventId: event.id, digest: scan.digest, status: scan.status, counts });
 
   const resumed: DeployOutcome[] = [];
-  for (const waiting of await deps.ledger.listPendingDeploys(scan.digest)) {
+  for (const waiting of await deps.ledger.scans.parked(scan.digest)) {
     const outcome = await handleImageAction(waiting.event, deps);
     resumed.push(outcome);
-    if (outcome.outcome !== 'pending') await deps.ledger.removePendingDeploy(scan.digest, waiting.eventId);
+    if (outcome.outcome !== 'pending') await deps.ledger.scans.unpark(scan.digest, waiting.eventId);
   }
   return {
     ...base,

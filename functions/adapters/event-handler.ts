@@ -1,0 +1,27 @@
+/**
+ * The shape every EventBridge-fed Lambda shares, composed with middy: the use case answers the event, the
+ * owning team is told, and Powertools Idempotency (on the event id) makes a duplicate delivery return the
+ * first delivery's outcome instead of acting again.
+ */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import { logger } from '#commons/powertools.ts';
+import type { Outcome } from '#core/outcome.ts';
+import { idempotentOnEventId } from './idempotency.ts';
+import { type Wired, wireNotifier } from './wiring.ts';
+
+export const eventHandler = <D extends Wired, O extends Outcome>(
+  name: string,
+  deps: D,
+  useCase: (event: unknown, deps: D) => Promise<O>,
+  options: { idempotent?: boolean } = {},
+) => {
+  const notifier = wireNotifier(deps);
+  const answer = async (event: unknown): Promise<O> => {
+    const outcome = await useCase(event, deps);
+    await notifier.deliver(outcome, event);
+    return outcome;
+  };
+  const handler = middy(answer).use(injectLambdaContext(logger, { resetKeys: true }));
+  return options.idempotent === false ? handler : handler.use(idempotentOnEventId(name));
+};

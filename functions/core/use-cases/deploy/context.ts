@@ -1,0 +1,87 @@
+/** What the steps of a deploy share: the push, its targets, and the deps. */
+import type { DeckhandConfig, MatchedPipeline, TargetConfig } from '../../config.ts';
+import type { EcrImagePush } from '../../events/ecr.ts';
+import type { Finding } from '../../guardrails/types.ts';
+import type { DeployAction, DeployStatus } from '../../outcome.ts';
+import type { Clock } from '../../ports/clock.ts';
+import type { EcsPort, ServiceSnapshot } from '../../ports/ecs.ts';
+import type { Log } from '../../ports/log.ts';
+import type { ServiceHead } from '../../ports/records.ts';
+import type { Ledger } from '../../ports/stores.ts';
+import type { Rewrite } from '../../task-definition.ts';
+
+export interface DeployDeps {
+  config: DeckhandConfig;
+  ecs: EcsPort;
+  ledger: Pick<Ledger, 'heads' | 'rollouts' | 'registrations' | 'scans' | 'pauses'>;
+  clock: Clock;
+  log: Log;
+  dryRun?: boolean;
+  /** Parallel services per push; ECS's own rate limits are enforced by the adapter. */
+  concurrency?: number;
+}
+
+export interface Target {
+  pipeline: MatchedPipeline;
+  config: TargetConfig;
+  cluster: string;
+  service: string;
+  serviceKey: string;
+}
+
+/** A target that passed planning and the guardrails: what it runs, and the revision it would run. */
+export interface PlannedTarget extends Target {
+  snapshot: ServiceSnapshot;
+  rewrite: Rewrite;
+  findings: Finding[];
+}
+
+/** A target the guardrails held back: recorded, and (pending) parked until its scan. */
+export interface HeldTarget {
+  target: Target;
+  status: 'blocked' | 'pending';
+  findings: Finding[];
+  from: string;
+}
+
+export interface Push {
+  event: EcrImagePush;
+  tag: string;
+  digest: string;
+  repositoryUri: string;
+  /** `<repository-uri>@<digest>`. */
+  image: string;
+  pushedAt: string;
+  targets: Target[];
+  deps: DeployDeps;
+  /** Each service's tags, as planning read them, so the notifier routes by team tag without a re-read. */
+  serviceTags: Map<string, Record<string, string>>;
+}
+
+export const deployAction = (
+  push: Push,
+  target: Target,
+  status: DeployStatus,
+  extra: Partial<DeployAction> = {},
+): DeployAction => ({
+  pipeline: target.pipeline.pipeline.name,
+  cluster: target.cluster,
+  service: target.service,
+  image: push.image,
+  tag: push.tag,
+  status,
+  ...(push.serviceTags.has(target.serviceKey)
+    ? { serviceTags: push.serviceTags.get(target.serviceKey) }
+    : {}),
+  ...extra,
+});
+
+/** True when `head` holds a newer image than this push, by the tag policy's order, else by push time. */
+export const headIsNewer = (head: ServiceHead, push: Push, pipeline: MatchedPipeline): boolean => {
+  if (head.digest === push.digest) return false;
+  if (head.pipeline === pipeline.pipeline.name) {
+    const order = pipeline.policy.compare(push.tag, head.tag);
+    if (order !== undefined) return order < 0;
+  }
+  return push.pushedAt < head.pushedAt;
+};

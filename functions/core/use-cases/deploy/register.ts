@@ -1,0 +1,41 @@
+/**
+ * Register (step 6): one revision per (current revision, digest, targeted containers), shared by every
+ * service that runs that revision, and reused when a retry or another event with the same digest asks again.
+ */
+import { familyRevision } from '../../task-definition.ts';
+import type { PlannedTarget, Push } from './context.ts';
+
+/** The registered revision per service key. */
+export const register = async (
+  push: Push,
+  claimed: readonly PlannedTarget[],
+): Promise<Map<string, string>> => {
+  const { ecs, ledger, clock, log } = push.deps;
+  const groups = Map.groupBy(
+    claimed,
+    (target) =>
+      `${familyRevision(target.snapshot.taskDefinition)}#${push.digest}#${[...target.rewrite.targetedContainers].sort().join(',')}`,
+  );
+  const registered = new Map<string, string>();
+  for (const [key, members] of groups) {
+    let arn = await ledger.registrations.get(key);
+    if (!arn) {
+      arn = (await ecs.registerTaskDefinition((members[0] as PlannedTarget).rewrite.input)).taskDefinitionArn;
+      await ledger.registrations.put(key, arn);
+      log.info('task definition registered', {
+        taskDefinition: arn,
+        services: members.map((m) => m.serviceKey),
+        digest: push.digest,
+      });
+    }
+    for (const member of members) {
+      registered.set(member.serviceKey, arn);
+      await ledger.rollouts.update(member.serviceKey, push.digest, {
+        status: 'registered',
+        toTaskDefinition: arn,
+        updatedAt: clock.now().toISOString(),
+      });
+    }
+  }
+  return registered;
+};
