@@ -5,7 +5,9 @@ import { logger } from '#commons/powertools.ts';
 import { ConfigError } from '#core/errors.ts';
 import { check } from './check.ts';
 import { drift } from './drift.ts';
+import { freeze, unfreeze } from './freezes.ts';
 import { init } from './init.ts';
+import { decide, promotions, tick } from './promotions.ts';
 import { InputError } from './read-json.ts';
 import { replay } from './replay.ts';
 import { resume, status } from './status.ts';
@@ -19,6 +21,13 @@ commands:
   status [pipeline] [--config F] [--json]        each service: running revision, deployed digest, last rollout, pause
   resume <pipeline> [--config F]                 resume automation paused by an alarm rollback
   drift [--config F] [--json] [--notify]         what runs vs what Deckhand deployed; exit 3 on drift
+  tick [--config F] [--json]                     run what is due now: promotions, approval expiries, freeze releases
+  promotions [--config F] [--json]               promotions per pipeline: waiting, awaiting approval, decided
+  approve <pipeline> [<tag|digest>] --as <user> [--reason R]
+  decline <pipeline> [<tag|digest>] --as <user> [--reason R]
+                                                 decide a promotion awaiting approval (Slack user ID of an approver)
+  freeze <pipeline>...|--all --until <time|duration> --reason R
+  unfreeze <pipeline>...|--all                   ad hoc freezes, besides the configured windows
   check <file>... [--config F] [--format text|json|sarif]
                                                  guardrails over task definitions, services, CloudFormation
                                                  templates; exit 1 when a finding would block
@@ -37,6 +46,10 @@ const parseOptions = (args: string[]) =>
       yes: { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false },
       notify: { type: 'boolean', default: false },
+      as: { type: 'string' },
+      reason: { type: 'string' },
+      until: { type: 'string' },
+      all: { type: 'boolean', default: false },
     },
   });
 
@@ -50,6 +63,7 @@ export const main = async (argv: string[], write = (line: string) => console.log
     return 2;
   }
   const { values, positionals } = parsed;
+  const config = values.config ? { config: values.config } : {};
   // Logs go to stderr at WARN so stdout stays the command's output.
   logger.setLogLevel(values.verbose ? 'DEBUG' : ((process.env.POWERTOOLS_LOG_LEVEL as 'WARN') ?? 'WARN'));
   try {
@@ -88,6 +102,37 @@ export const main = async (argv: string[], write = (line: string) => console.log
           { pipeline: positionals[0], ...(values.config ? { config: values.config } : {}) },
           write,
         );
+      case 'tick':
+        return await tick({ json: values.json, ...config }, write);
+      case 'promotions':
+        return await promotions({ json: values.json, ...config }, write);
+      case 'approve':
+      case 'decline':
+        if (!positionals[0]) throw new InputError(`${command} needs a pipeline name`);
+        return await decide(
+          {
+            decision: command,
+            pipeline: positionals[0],
+            ...(positionals[1] ? { ref: positionals[1] } : {}),
+            ...(values.as ? { as: values.as } : {}),
+            ...(values.reason ? { reason: values.reason } : {}),
+            ...config,
+          },
+          write,
+        );
+      case 'freeze':
+        return await freeze(
+          {
+            pipelines: positionals,
+            all: values.all,
+            ...(values.until ? { until: values.until } : {}),
+            ...(values.reason ? { reason: values.reason } : {}),
+            ...config,
+          },
+          write,
+        );
+      case 'unfreeze':
+        return await unfreeze({ pipelines: positionals, all: values.all, ...config }, write);
       case 'check': {
         if (positionals.length === 0) throw new InputError('check needs at least one file');
         const format = values.json ? 'json' : values.format;

@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { resourceName } from './arn.ts';
 import { ConfigError } from './errors.ts';
 import { guardrailsSchema, ruleSettingsSchema } from './guardrails/policy.ts';
+import { freezeWindowsSchema } from './freeze/schema.ts';
+import { promoteSchema, promotionIssues } from './promotions/config.ts';
 import { durationPattern, parseDuration } from './rollouts/duration.ts';
 import { parseTagPolicy, type TagPolicy, TagPolicyError } from './tag-policy.ts';
 import { formatIssues } from './zod-issues.ts';
@@ -37,7 +39,15 @@ const severityCounts = z.partialRecord(
   z.number().int().min(1),
 );
 
-export const notifyTriggers = ['deploy', 'guardrail', 'out-of-band', 'crash-loop', 'alarm', 'drift'] as const;
+export const notifyTriggers = [
+  'deploy',
+  'guardrail',
+  'out-of-band',
+  'crash-loop',
+  'alarm',
+  'drift',
+  'promotion',
+] as const;
 export type NotifyTrigger = (typeof notifyTriggers)[number];
 
 const secretArn = z
@@ -68,7 +78,9 @@ export type TeamConfig = z.infer<typeof teamSchema>;
 export const pipelineSchema = z
   .strictObject({
     name: name.regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" and "-" only').describe('Unique name'),
-    repository: name.describe('ECR repository name, e.g. "web" or "team/web"'),
+    repository: name.optional().describe('ECR repository name, e.g. "web" or "team/web"'),
+    promote: promoteSchema.optional(),
+    freeze: freezeWindowsSchema.describe('Freeze windows for this pipeline, besides the global ones'),
     tags: z
       .string()
       .min(1)
@@ -145,6 +157,14 @@ export const configSchema = z
     rollouts: z
       .strictObject({ crashLoop: crashLoopSchema.default({ stops: 3, window: '10m' }) })
       .default({ crashLoop: { stops: 3, window: '10m' } }),
+    freeze: freezeWindowsSchema.describe('Freeze windows for every pipeline'),
+    slack: z
+      .strictObject({
+        signingSecret: secretArn.describe(
+          'Secret holding the Slack app’s signing secret (interactive endpoint)',
+        ),
+      })
+      .optional(),
   })
   .superRefine((config, context) => {
     const seen = new Map<string, number>();
@@ -166,6 +186,14 @@ export const configSchema = z
         });
       }
     });
+    const hasSlack = (team: string | undefined) =>
+      Boolean(config.teams[team ?? config.notifications.defaultTeam ?? '']?.slack);
+    for (const issue of promotionIssues(config.pipelines, hasSlack))
+      context.addIssue({
+        code: 'custom',
+        path: ['pipelines', issue.index, ...issue.path],
+        message: issue.message,
+      });
     const fallback = config.notifications.defaultTeam;
     if (fallback && !(fallback in config.teams)) {
       context.addIssue({

@@ -17,7 +17,14 @@ export type OutcomeKind =
   | 'failed'
   | 'rolled-back'
   | 'alerted'
-  | 'recorded';
+  | 'recorded'
+  | 'awaiting-approval'
+  | 'approved'
+  | 'declined'
+  | 'expired'
+  | 'promoted'
+  | 'frozen'
+  | 'released';
 
 interface OutcomeOf<K extends string, A> {
   kind: K;
@@ -29,7 +36,15 @@ interface OutcomeOf<K extends string, A> {
 }
 
 export type DeployStatus =
-  'deployed' | 'planned' | 'unchanged' | 'superseded' | 'paused' | 'blocked' | 'pending' | 'failed';
+  | 'deployed'
+  | 'planned'
+  | 'unchanged'
+  | 'superseded'
+  | 'paused'
+  | 'blocked'
+  | 'pending'
+  | 'frozen'
+  | 'failed';
 
 /** What a push (or a resumed push) did to one target service. */
 export interface DeployAction {
@@ -134,6 +149,48 @@ export interface DriftServiceReport {
 }
 export type DriftOutcome = OutcomeOf<'drift', DriftServiceReport> & { drift: DriftItem[] };
 
+/** A promotion moving on: due, waiting for approvers, decided, expired, deployed, cancelled. */
+export interface PromotionAction {
+  pipeline: string;
+  source: string;
+  digest: string;
+  tag: string;
+  /** The pinned reference `<repository-uri>@<digest>`. */
+  image: string;
+  status:
+    | 'awaiting-approval'
+    | 'approved'
+    | 'declined'
+    | 'expired'
+    | 'promoted'
+    | 'cancelled'
+    | 'superseded'
+    | 'frozen'
+    | 'released';
+  reason?: string;
+  approvers?: string[];
+  required?: number;
+  approvals?: string[];
+  expiresAt?: string;
+  decidedBy?: string;
+  /** The deploy the promotion (or a release) made, when it made one. */
+  deploy?: DeployOutcome;
+}
+export type PromotionOutcome = OutcomeOf<'promotion', PromotionAction>;
+
+/** A Slack interaction (button click) answered over the Function URL. */
+export interface InteractionAction {
+  pipeline: string;
+  digest: string;
+  approver: string;
+  decision: 'approve' | 'decline';
+  result: string;
+}
+export type InteractionOutcome = OutcomeOf<'interaction', InteractionAction> & {
+  statusCode: number;
+  body: string;
+};
+
 /** An event no use case owns (only `deckhand replay` can be handed one). */
 export type UnroutedOutcome = OutcomeOf<'unrouted', never>;
 
@@ -145,6 +202,8 @@ export type Outcome =
   | TaskOutcome
   | AlarmOutcome
   | DriftOutcome
+  | PromotionOutcome
+  | InteractionOutcome
   | UnroutedOutcome;
 
 export type OutcomeKindName = Outcome['kind'];

@@ -2,12 +2,15 @@
  * The in-memory stores other than heads and rollouts (see memory-stores.ts), and the copy helpers they all
  * share. Each mirrors its DynamoDB store's keys: a put on an existing key overwrites it.
  */
+import type { PromotionStatus } from '#core/ports/records.ts';
 import type {
   AuditStore,
   CrashLoopStore,
   DriftStore,
+  FreezeStore,
   NoticeStore,
   PauseStore,
+  PromotionStore,
   RegistrationStore,
   ScanStore,
 } from '#core/ports/stores.ts';
@@ -16,6 +19,9 @@ import type { MemoryState } from './memory-stores.ts';
 export const copy = <T>(value: T): T => structuredClone(value);
 /** Resolves to a copy, as a read from DynamoDB returns a fresh object. */
 export const done = <T>(value: T): Promise<T> => Promise.resolve(copy(value));
+/** Only the defined fields of a patch, as the DynamoDB SET leaves undefined ones alone. */
+export const defined = <T extends object>(patch: Partial<T>): Partial<T> =>
+  Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined)) as Partial<T>;
 /** Replaces the element `same` finds, else appends. */
 export const upsert = <T>(list: T[], value: T, same: (existing: T) => boolean): void => {
   const index = list.findIndex(same);
@@ -143,3 +149,71 @@ export const memoryPauses = (state: MemoryState): PauseStore => ({
     return done(undefined);
   },
 });
+
+const open: PromotionStatus[] = ['waiting', 'awaiting-approval', 'approved'];
+/** A map's values in key order, as a partition comes back from DynamoDB. */
+const inKeyOrder = <T>(map: Map<string, T>) => [...map].sort(byKey(([key]) => key)).map(([, value]) => value);
+
+/** Keyed `${pipeline}#${digest}`, the DynamoDB sort key. */
+export const memoryPromotions = (state: MemoryState): PromotionStore => {
+  const keyOf = (pipeline: string, digest: string) => `${pipeline}#${digest}`;
+  return {
+    get: (pipeline, digest) => done(state.promotions.get(keyOf(pipeline, digest))),
+    create(promotion) {
+      const key = keyOf(promotion.pipeline, promotion.digest);
+      if (state.promotions.has(key)) return done(false);
+      state.promotions.set(key, copy(promotion));
+      return done(true);
+    },
+    transition(pipeline, digest, from, patch) {
+      const key = keyOf(pipeline, digest);
+      const existing = state.promotions.get(key);
+      if (!existing || !from.includes(existing.status)) return done(false);
+      state.promotions.set(key, { ...existing, ...copy(defined(patch)) });
+      return done(true);
+    },
+    approve(pipeline, digest, approval) {
+      const key = keyOf(pipeline, digest);
+      const current = state.promotions.get(key);
+      if (
+        current?.status !== 'awaiting-approval' ||
+        current.approvals.some((a) => a.approver === approval.approver)
+      )
+        return done({ added: false, promotion: current });
+      const after = { ...current, approvals: [...current.approvals, copy(approval)] };
+      state.promotions.set(key, after);
+      return done({ added: true, promotion: after });
+    },
+    open: () => done(inKeyOrder(state.promotions).filter((promotion) => open.includes(promotion.status))),
+    list: (pipeline) =>
+      done(
+        inKeyOrder(state.promotions)
+          .filter((promotion) => promotion.pipeline === pipeline)
+          .sort((a, b) => a.createdAt.localeCompare(b.createdAt)),
+      ),
+  };
+};
+
+/** One partition in DynamoDB: freezes by pipeline, held deploys by `${pipeline}#${digest}`. */
+export const memoryFreezes = (state: MemoryState): FreezeStore => {
+  return {
+    list: () => done(inKeyOrder(state.freezes)),
+    put(freeze) {
+      state.freezes.set(freeze.pipeline, copy(freeze));
+      return done(undefined);
+    },
+    delete(pipeline) {
+      state.freezes.delete(pipeline);
+      return done(undefined);
+    },
+    hold(held) {
+      state.held.set(`${held.pipeline}#${held.digest}`, copy(held));
+      return done(undefined);
+    },
+    held: () => done(inKeyOrder(state.held)),
+    release(pipeline, digest) {
+      state.held.delete(`${pipeline}#${digest}`);
+      return done(undefined);
+    },
+  };
+};

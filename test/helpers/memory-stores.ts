@@ -10,8 +10,11 @@ import type {
   DriftState,
   FailingStop,
   ForeignDeployment,
+  Freeze,
+  HeldDeploy,
   MessageRef,
   Pause,
+  Promotion,
   RolloutRecord,
   RolloutStatus,
   ScanRecord,
@@ -21,12 +24,15 @@ import type { HeadStore, Ledger, RolloutStore } from '#core/ports/stores.ts';
 import {
   byKey,
   copy,
+  defined,
   done,
   memoryAudits,
   memoryCrashLoops,
   memoryDrift,
+  memoryFreezes,
   memoryNotices,
   memoryPauses,
+  memoryPromotions,
   memoryRegistrations,
   memoryScans,
   upsert,
@@ -56,13 +62,15 @@ export interface MemoryState {
   crashAlerts: Map<string, string>;
   drift: Map<string, DriftState>;
   pauses: Map<string, Pause>;
+  /** `${pipeline}#${digest}` → promotion. */
+  promotions: Map<string, Promotion>;
+  /** pipeline (or `*`) → its ad hoc freeze. */
+  freezes: Map<string, Freeze>;
+  /** `${pipeline}#${digest}` → the held deploy. */
+  held: Map<string, HeldDeploy>;
 }
 
 export type MemoryLedger = Ledger & { state: MemoryState };
-
-/** Only the defined fields of a patch, as the DynamoDB SET leaves undefined ones alone. */
-const defined = <T extends object>(patch: Partial<T>): Partial<T> =>
-  Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined)) as Partial<T>;
 
 const reclaimable: RolloutStatus[] = ['superseded', 'failed', 'blocked', 'pending'];
 const leased: RolloutStatus[] = ['claimed', 'registered'];
@@ -157,6 +165,9 @@ const emptyState = (): MemoryState => ({
   crashAlerts: new Map(),
   drift: new Map(),
   pauses: new Map(),
+  promotions: new Map(),
+  freezes: new Map(),
+  held: new Map(),
 });
 
 /** Every store in memory on one `state`; `clock` decides leases as DynamoDB's conditions would. */
@@ -173,6 +184,8 @@ export const createMemoryLedger = (clock: Clock): MemoryLedger => {
     crashLoops: memoryCrashLoops(state),
     drift: memoryDrift(state),
     pauses: memoryPauses(state),
+    promotions: memoryPromotions(state),
+    freezes: memoryFreezes(state),
   };
 };
 

@@ -2,20 +2,13 @@
  * One contract for the ledger's stores, run against the in-memory stores and against the DynamoDB stores on
  * moto over HTTP, so unit tests built on the memory stores mean what they say. A DynamoDB-only part proves
  * the stores read and write the items the old single adapter left in the table (same keys, same TTLs).
+ * Promotions and freezes: store-contract-promotions.test.ts.
  */
 import { randomUUID } from 'node:crypto';
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  type NativeAttributeValue,
-  PutCommand,
-  QueryCommand,
-} from '@aws-sdk/lib-dynamodb';
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createDocumentClient, createDynamoDbClient } from '#adapters/aws-clients.ts';
+import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { RecordNotFoundError } from '#adapters/dynamodb/items.ts';
 import { createDynamoDbLedger } from '#adapters/dynamodb/ledger.ts';
-import { createStateTable } from '#adapters/state-table.ts';
 import { TransientError } from '#core/errors.ts';
 import type {
   AuditRecord,
@@ -27,6 +20,7 @@ import type {
 } from '#core/ports/records.ts';
 import type { Ledger } from '#core/ports/stores.ts';
 import { createMemoryLedger, ManualClock } from '../helpers/memory-stores.ts';
+import { at, days, epoch, motoTable, start } from '../helpers/store-contract.ts';
 
 interface Subject {
   ledger: Ledger;
@@ -35,8 +29,6 @@ interface Subject {
   foreign(serviceKey: string): Promise<ForeignDeployment[]>;
 }
 
-const start = '2026-11-24T10:00:00.000Z';
-const at = (minutes: number) => new Date(Date.parse(start) + minutes * 60_000).toISOString();
 const byId = (a: ForeignDeployment, b: ForeignDeployment) => a.deploymentId.localeCompare(b.deploymentId);
 
 /** Fresh keys per test: the moto table is shared by every test of the file. */
@@ -440,19 +432,7 @@ describe('memory stores', () => {
 });
 
 describe('DynamoDB stores on moto', () => {
-  const tableName = 'deckhand-store-contract';
-  const documents = createDocumentClient();
-  const raw = async (pk: string, sk: string) =>
-    (await documents.send(new GetCommand({ TableName: tableName, Key: { pk, sk }, ConsistentRead: true })))
-      .Item;
-  const putRaw = (item: Record<string, NativeAttributeValue>) =>
-    documents.send(new PutCommand({ TableName: tableName, Item: item }));
-  const epoch = (iso: string) => Math.floor(Date.parse(iso) / 1000);
-  const days = (n: number) => n * 24 * 60 * 60;
-
-  beforeAll(async () => {
-    await createStateTable(createDynamoDbClient(), tableName);
-  });
+  const { tableName, documents, raw, putRaw } = motoTable();
 
   contract(() => {
     const clock = new ManualClock(Date.parse(start));

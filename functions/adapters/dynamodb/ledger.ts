@@ -15,6 +15,9 @@
  *   pk `notice#<id>`               sk `notice`           a notification already sent
  *   pk `msg#<thread>`              sk `<destination>`    the Slack message a rollout's thread lives in
  *   pk `svc#<cluster>/<service>`  sk `drift`             what the last drift report said
+ *   pk `promotions`                sk `<pipeline>#<digest>` a promotion (one partition: the timer lists it)
+ *   pk `freezes`                   sk `freeze#<pipeline>` an ad hoc freeze (`*`: every pipeline)
+ *   pk `freezes`                   sk `held#<pipeline>#<digest>` a deploy held back by a freeze
  * Items that only matter for a while carry `ttl` (epoch seconds); each store says how long.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -23,9 +26,11 @@ import type { Ledger } from '#core/ports/stores.ts';
 import { createAuditStore } from './audit-store.ts';
 import { createCrashLoopStore } from './crash-loop-store.ts';
 import { createDriftStore } from './drift-store.ts';
+import { createFreezeStore } from './freeze-store.ts';
 import { createHeadStore } from './head-store.ts';
 import { createNoticeStore } from './notice-store.ts';
 import { createPauseStore } from './pause-store.ts';
+import { createPromotionStore } from './promotion-store.ts';
 import { createRegistrationStore } from './registration-store.ts';
 import { createRolloutStore } from './rollout-store.ts';
 import { createScanStore } from './scan-store.ts';
@@ -47,5 +52,7 @@ export const createDynamoDbLedger = (
     crashLoops: createCrashLoopStore(table),
     drift: createDriftStore(table),
     pauses: createPauseStore(table),
+    promotions: createPromotionStore(table),
+    freezes: createFreezeStore(table),
   };
 };

@@ -21,7 +21,7 @@ export interface Route {
 }
 
 export const routesFor = (config: DeckhandConfig): Route[] => {
-  const repositories = [...new Set(config.pipelines.map((p) => p.repository))].sort();
+  const repositories = [...new Set(config.pipelines.flatMap((p) => (p.repository ? [p.repository] : [])))].sort();
   const bySelector = config.pipelines.some((p) => !Array.isArray(p.alarms) && Object.keys(p.alarms.tags).length > 0);
   const alarmNames = [...new Set(config.pipelines.flatMap((p) => (Array.isArray(p.alarms) ? p.alarms : p.alarms.names)))].sort();
   return [

@@ -5,6 +5,7 @@
 import picomatch from 'picomatch';
 import { z } from 'zod';
 import { resourceName } from '../arn.ts';
+import { freezeWindowsSchema } from '../freeze/schema.ts';
 import { ruleIds } from './catalogue.ts';
 import type { EnforcementPoint, GuardrailSettings, Mode } from './types.ts';
 
@@ -77,6 +78,7 @@ export const guardrailsSchema = z
           clusters: z.array(z.string().min(1)).min(1).describe('Cluster name globs'),
           production: z.boolean().default(false),
           rules: ruleSettingsSchema.default({}),
+          freeze: freezeWindowsSchema.describe('Freeze windows for pipelines deploying to these clusters'),
         }),
       )
       .default({}),

@@ -22,6 +22,8 @@ export interface Notice {
   fields: { label: string; value: string }[];
   details: string[];
   links: { label: string; url: string }[];
+  /** Interactive buttons (approval requests); `value` comes back in Slack's block_actions payload. */
+  buttons?: { text: string; actionId: string; value: string; style?: 'primary' | 'danger' }[];
   /** Who owns it: the pipeline's team, else the service's team tag (read here when the use case had it). */
   owner: { pipeline?: string; cluster?: string; service?: string; tags?: Record<string, string> };
 }

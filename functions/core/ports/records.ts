@@ -24,6 +24,8 @@ export interface RolloutRecord {
   pipeline: string;
   eventId: string;
   pushedAt: string;
+  /** The pinned reference deployed, `<repository-uri>@<digest>` (absent on rollouts before it was kept). */
+  image?: string;
   status: RolloutStatus;
   fromTaskDefinition: string;
   toTaskDefinition?: string;
@@ -119,4 +121,66 @@ export interface Pause {
   reason: string;
   digest: string;
   pausedAt: string;
+}
+
+export type PromotionStatus =
+  | 'waiting'
+  | 'awaiting-approval'
+  | 'approved'
+  | 'declined'
+  | 'expired'
+  | 'promoted'
+  | 'cancelled'
+  | 'superseded';
+
+/**
+ * A proven digest on its way from one pipeline to the next: waiting for the source's rollout to stay healthy
+ * for `after`, then (optionally) for approvals, then deployed through the same path as a push.
+ */
+export interface Promotion {
+  /** The promote pipeline: where the digest goes. */
+  pipeline: string;
+  /** The pipeline it was proven in. */
+  source: string;
+  digest: string;
+  tag: string;
+  repository: string;
+  /** `<repository-uri>` the source pulled it from; the promotion deploys `<uri>@<digest>`. */
+  repositoryUri: string;
+  /** When the source pushed it: newest wins among promotions of one pipeline. */
+  pushedAt: string;
+  status: PromotionStatus;
+  /** When the source's last rollout of this digest completed; due at `completedAt + after`. */
+  completedAt?: string;
+  dueAt?: string;
+  /** While `awaiting-approval`: distinct approvers so far, and when the request lapses. */
+  approvals: { approver: string; at: string; reason?: string; via: string }[];
+  expiresAt?: string;
+  decidedBy?: string;
+  reason?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** An ad hoc freeze of one pipeline (or `*`: all), until a time. */
+export interface Freeze {
+  pipeline: string;
+  until: string;
+  reason: string;
+  by: string;
+  at: string;
+}
+
+/** A deploy held back by a freeze, released (newest per pipeline) when the freeze ends. */
+export interface HeldDeploy {
+  pipeline: string;
+  digest: string;
+  tag: string;
+  repository: string;
+  repositoryUri: string;
+  pushedAt: string;
+  /** The event or promotion that asked for it. */
+  requestId: string;
+  heldAt: string;
+  reason: string;
 }

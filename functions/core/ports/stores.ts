@@ -9,9 +9,13 @@ import type {
   DriftState,
   FailingStop,
   ForeignDeployment,
+  Freeze,
+  HeldDeploy,
   MessageRef,
   ParkedPush,
   Pause,
+  Promotion,
+  PromotionStatus,
   RolloutRecord,
   RolloutStatus,
   ScanRecord,
@@ -105,6 +109,42 @@ export interface PauseStore {
   delete(serviceKey: string): Promise<void>;
 }
 
+/** Promotions per (pipeline, digest); few enough to list whole each minute. */
+export interface PromotionStore {
+  get(pipeline: string, digest: string): Promise<Promotion | undefined>;
+  /** Creates the promotion unless one exists for (pipeline, digest); false when it did. */
+  create(promotion: Promotion): Promise<boolean>;
+  /** Moves a promotion on only if its status is still one of `from`. */
+  transition(
+    pipeline: string,
+    digest: string,
+    from: readonly PromotionStatus[],
+    patch: Partial<Promotion>,
+  ): Promise<boolean>;
+  /** Adds an approval once per approver, only while `awaiting-approval`; answers the promotion after. */
+  approve(
+    pipeline: string,
+    digest: string,
+    approval: Promotion['approvals'][number],
+  ): Promise<{ added: boolean; promotion: Promotion | undefined }>;
+  /** Every promotion not yet finished (waiting, awaiting-approval, approved). */
+  open(): Promise<Promotion[]>;
+  /** Every promotion of a pipeline, oldest first. */
+  list(pipeline: string): Promise<Promotion[]>;
+}
+
+/** Ad hoc freezes, and deploys held back by any freeze until it ends. */
+export interface FreezeStore {
+  /** Active and expired ad hoc freezes (expired ones are ignored by callers and expire by TTL). */
+  list(): Promise<Freeze[]>;
+  put(freeze: Freeze): Promise<void>;
+  delete(pipeline: string): Promise<void>;
+  /** Holds a deploy; one per (pipeline, digest). */
+  hold(held: HeldDeploy): Promise<void>;
+  held(): Promise<HeldDeploy[]>;
+  release(pipeline: string, digest: string): Promise<void>;
+}
+
 /** Every store, as the adapters wire them; a use case's deps name only the stores it uses. */
 export interface Ledger {
   heads: HeadStore;
@@ -116,4 +156,6 @@ export interface Ledger {
   crashLoops: CrashLoopStore;
   drift: DriftStore;
   pauses: PauseStore;
+  promotions: PromotionStore;
+  freezes: FreezeStore;
 }

@@ -20,7 +20,7 @@
  * lacks fails alone with a reason; transient AWS failures are thrown (claims handed back first), so the
  * event is retried and then dead-lettered, and the retry resumes from the ledger.
  */
-import { matchingPipelines } from '../config.ts';
+import { type MatchedPipeline, matchingPipelines } from '../config.ts';
 import { type EcrImagePush, ecrImageActionSchema, ecrImagePushSchema } from '../events/ecr.ts';
 import { parseEvent } from '../events/parse-event.ts';
 import { pinnedImage, repositoryUri } from '../image-ref.ts';
@@ -28,6 +28,7 @@ import { type DeployAction, type DeployOutcome, rejected } from '../outcome.ts';
 import { serviceKeyOf } from '../service-key.ts';
 import { claim, recordHeld, releaseClaims } from './deploy/claim.ts';
 import { deployAction, type DeployDeps, type Push } from './deploy/context.ts';
+import { applyFreezes } from './deploy/freeze.ts';
 import { judge } from './deploy/judge.ts';
 import { plan } from './deploy/plan.ts';
 import { register } from './deploy/register.ts';
@@ -50,7 +51,7 @@ const ignored = (event: { id: string; 'detail-type': string }, reason: string, d
 const summarise = (actions: DeployAction[], dryRun: boolean): Pick<DeployOutcome, 'outcome' | 'reason'> => {
   const listed = (held: DeployAction[]) =>
     held.map((a) => `${a.cluster}/${a.service}: ${a.reason}`).join('; ');
-  for (const kind of ['failed', 'blocked', 'pending'] as const) {
+  for (const kind of ['failed', 'blocked', 'pending', 'frozen'] as const) {
     const held = actions.filter((action) => action.status === kind);
     if (held.length > 0) return { outcome: kind, reason: listed(held) };
   }
@@ -65,12 +66,12 @@ const summarise = (actions: DeployAction[], dryRun: boolean): Pick<DeployOutcome
 const finish = (push: Push, actions: DeployAction[], dryRun: boolean): DeployOutcome => {
   const outcome: DeployOutcome = {
     kind: 'deploy',
-    eventId: push.event.id,
-    detailType: push.event['detail-type'],
+    eventId: push.id,
+    detailType: push.detailType,
     actions,
     ...summarise(actions, dryRun),
   };
-  push.deps.log.info('push handled', { eventId: push.event.id, outcome: outcome.outcome, actions });
+  push.deps.log.info('push handled', { eventId: push.id, outcome: outcome.outcome, actions });
   return outcome;
 };
 
@@ -91,18 +92,47 @@ export const deployImage = async (event: EcrImagePush, deps: DeployDeps): Promis
   const { detail } = event;
   const tag = detail['image-tag'];
   if (!tag) return ignored(event, 'pushed by digest without a tag', deps);
-  const matched = matchingPipelines(deps.config, detail['repository-name'], tag);
-  if (matched.length === 0)
-    return ignored(event, `no pipeline tracks ${detail['repository-name']}:${tag}`, deps);
-  const uri = repositoryUri(event.account, event.region, detail['repository-name']);
+  const repository = detail['repository-name'];
+  const pipelines = matchingPipelines(deps.config, repository, tag);
+  if (pipelines.length === 0) return ignored(event, `no pipeline tracks ${repository}:${tag}`, deps);
+  return deploy(
+    {
+      id: event.id,
+      detailType: event['detail-type'],
+      event,
+      pipelines,
+      repository,
+      repositoryUri: repositoryUri(event.account, event.region, repository),
+      digest: detail['image-digest'],
+      tag,
+      pushedAt: event.time,
+    },
+    deps,
+  );
+};
+
+/** A deploy of one image to some pipelines, whoever asks: a push, a promotion, a release, a person. */
+export interface DeployRequest extends Pick<
+  Push,
+  | 'id'
+  | 'detailType'
+  | 'event'
+  | 'breakGlass'
+  | 'tag'
+  | 'digest'
+  | 'repository'
+  | 'repositoryUri'
+  | 'pushedAt'
+> {
+  pipelines: MatchedPipeline[];
+}
+
+export const deploy = async (request: DeployRequest, deps: DeployDeps): Promise<DeployOutcome> => {
+  const { pipelines, ...rest } = request;
   const push: Push = {
-    event,
-    tag,
-    digest: detail['image-digest'],
-    repositoryUri: uri,
-    image: pinnedImage(uri, detail['image-digest']),
-    pushedAt: event.time,
-    targets: matched.flatMap((pipeline) =>
+    ...rest,
+    image: pinnedImage(request.repositoryUri, request.digest),
+    targets: pipelines.flatMap((pipeline) =>
       pipeline.pipeline.targets.map((target) => ({
         pipeline,
         config: target,
@@ -115,9 +145,10 @@ export const deployImage = async (event: EcrImagePush, deps: DeployDeps): Promis
     serviceTags: new Map(),
   };
 
-  const planned = await plan(push);
+  const freezes = await applyFreezes(push);
+  const planned = await plan({ ...push, targets: freezes.open });
   const verdicts = await judge(push, planned.candidates);
-  const actions = [...planned.actions, ...verdicts.actions];
+  const actions = [...freezes.actions, ...planned.actions, ...verdicts.actions];
   if (deps.dryRun) {
     for (const target of verdicts.planned)
       actions.push(

@@ -15,6 +15,8 @@
 import { type DeckhandConfig, pipelinesForService } from '../config.ts';
 import { type EcsServiceEvent, ecsServiceEventSchema } from '../events/ecs.ts';
 import { acceptEvent } from '../events/parse-event.ts';
+import { repositoryUri } from '../image-ref.ts';
+import { repositoryOf, startPromotions } from '../promotions/start.ts';
 import { type DeploymentOutcome, type RolloutAction } from '../outcome.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Log } from '../ports/log.ts';
@@ -24,7 +26,7 @@ import { serviceKeyFromArn, splitServiceKey } from '../service-key.ts';
 
 export interface FollowDeps {
   config: DeckhandConfig;
-  ledger: Pick<Ledger, 'rollouts'>;
+  ledger: Pick<Ledger, 'rollouts' | 'promotions'>;
   clock: Clock;
   log: Log;
 }
@@ -144,6 +146,12 @@ const followDeployment = async (
         completedAt: at,
         updatedAt: now,
       });
+      // A proven digest starts its way to the pipelines that promote from this one.
+      const repository = repositoryOf(deps.config, ours.pipeline);
+      const uri = ours.image
+        ? ours.image.slice(0, ours.image.lastIndexOf('@'))
+        : repository && repositoryUri(event.account, event.region, repository);
+      if (moved && uri) await startPromotions(ours, uri, deps);
       return reply(
         'recorded',
         ours,

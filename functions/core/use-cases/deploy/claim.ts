@@ -29,8 +29,9 @@ const rolloutRecord = (
     digest: push.digest,
     tag: push.tag,
     pipeline: target.pipeline.pipeline.name,
-    eventId: push.event.id,
+    eventId: push.id,
     pushedAt: push.pushedAt,
+    image: push.image,
     createdAt: now,
     updatedAt: now,
     ...extra,
@@ -41,8 +42,9 @@ export const recordHeld = async (push: Push, held: readonly HeldTarget[]): Promi
   const { rollouts, scans } = push.deps.ledger;
   for (const { target, status, findings, from } of held)
     await rollouts.claim(rolloutRecord(push, target, { status, fromTaskDefinition: from, findings }));
-  if (held.some((h) => h.status === 'pending'))
-    await scans.park(push.digest, { eventId: push.event.id, event: push.event });
+  // Only a push is parked for its scan; a promotion or release is simply asked again on the next tick.
+  if (push.event && held.some((h) => h.status === 'pending'))
+    await scans.park(push.digest, { eventId: push.id, event: push.event });
 };
 
 export const claim = async (push: Push, planned: readonly PlannedTarget[]): Promise<Claims> => {
@@ -61,10 +63,8 @@ export const claim = async (push: Push, planned: readonly PlannedTarget[]): Prom
       claims.claimed.push(target);
     } else if (result.busy) {
       await releaseClaims(push, claims.claimed);
-      throw new TransientError(
-        `${target.serviceKey}: event ${push.event.id} is being handled by another delivery`,
-      );
-    } else if (result.existing.eventId === push.event.id && result.existing.toTaskDefinition) {
+      throw new TransientError(`${target.serviceKey}: event ${push.id} is being handled by another delivery`);
+    } else if (result.existing.eventId === push.id && result.existing.toTaskDefinition) {
       // A retry of this event after a partial failure: the first attempt already did this service.
       const { fromTaskDefinition, toTaskDefinition, deploymentId } = result.existing;
       claims.actions.push(

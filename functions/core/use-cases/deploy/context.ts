@@ -13,7 +13,7 @@ import type { Rewrite } from '../../task-definition.ts';
 export interface DeployDeps {
   config: DeckhandConfig;
   ecs: EcsPort;
-  ledger: Pick<Ledger, 'heads' | 'rollouts' | 'registrations' | 'scans' | 'pauses'>;
+  ledger: Pick<Ledger, 'heads' | 'rollouts' | 'registrations' | 'scans' | 'pauses' | 'freezes'>;
   clock: Clock;
   log: Log;
   dryRun?: boolean;
@@ -44,10 +44,18 @@ export interface HeldTarget {
   from: string;
 }
 
+/** What is being deployed, and why: a push, a promotion, a release from a freeze, a person. */
 export interface Push {
-  event: EcrImagePush;
+  /** The event or request id: the ledger's idempotency key for this deploy. */
+  id: string;
+  detailType: string;
+  /** The ECR event, when a push: parked while its scan runs. */
+  event?: EcrImagePush;
+  /** A break-glass deploy passes a freeze (never a `block` guardrail), recorded with who and why. */
+  breakGlass?: { by: string; reason: string };
   tag: string;
   digest: string;
+  repository: string;
   repositoryUri: string;
   /** `<repository-uri>@<digest>`. */
   image: string;
