@@ -6,7 +6,9 @@ import { DriftCheck } from './constructs/drift-check.ts';
 import { GuardrailAudit } from './constructs/guardrail-audit.ts';
 import { OperationsAlarms } from './constructs/operations-alarms.ts';
 import { RolloutFollowThrough } from './constructs/rollout-follow-through.ts';
+import { SlackInteractivity } from './constructs/slack-interactivity.ts';
 import { StateTable } from './constructs/state-table.ts';
+import { Timers } from './constructs/timers.ts';
 import { loadSynthConfig } from './deckhand-config.ts';
 
 export interface DeckhandStackProps extends StackProps {
@@ -20,6 +22,8 @@ export class DeckhandStack extends Stack {
   readonly guardrailAudit: GuardrailAudit;
   readonly rollouts: RolloutFollowThrough;
   readonly drift: DriftCheck;
+  readonly timers: Timers;
+  readonly slackInteractivity: SlackInteractivity;
   readonly operations: OperationsAlarms;
 
   constructor(scope: Construct, id: string, props: DeckhandStackProps) {
@@ -33,13 +37,21 @@ export class DeckhandStack extends Stack {
       table: this.state.table,
       deadLetterQueue: this.deadLetters.queue,
     });
+    // Timers deploys promotions and released holds through the same path as a push.
+    this.timers = new Timers(this, 'Timers', {
+      config,
+      table: this.state.table,
+      deadLetterQueue: this.deadLetters.queue,
+    });
     this.guardrailAudit = new GuardrailAudit(this, 'GuardrailAudit', {
       config,
       table: this.state.table,
       deadLetterQueue: this.deadLetters.queue,
-      selfRoleArns: [this.deployOnPush.handler.function, this.deployOnPush.scanHandler.function].map(
-        (fn) => fn.role?.roleArn ?? '',
-      ),
+      selfRoleArns: [
+        this.deployOnPush.handler.function,
+        this.deployOnPush.scanHandler.function,
+        this.timers.function,
+      ].map((fn) => fn.role?.roleArn ?? ''),
     });
     this.rollouts = new RolloutFollowThrough(this, 'Rollouts', {
       config,
@@ -51,6 +63,10 @@ export class DeckhandStack extends Stack {
       table: this.state.table,
       deadLetterQueue: this.deadLetters.queue,
     });
+    this.slackInteractivity = new SlackInteractivity(this, 'SlackInteractivity', {
+      config,
+      table: this.state.table,
+    });
     const email: unknown = this.node.tryGetContext('deckhand:alarm-email');
     this.operations = new OperationsAlarms(this, 'Operations', {
       deadLetterQueue: this.deadLetters.queue,
@@ -61,6 +77,8 @@ export class DeckhandStack extends Stack {
         EcsEvents: this.rollouts.ecsEvents.function,
         Alarm: this.rollouts.alarm.function,
         Drift: this.drift.function,
+        Timers: this.timers.function,
+        SlackActions: this.slackInteractivity.function,
       },
       ...(typeof email === 'string' && email ? { email } : {}),
     });

@@ -7,6 +7,7 @@ import { check } from './check.ts';
 import { drift } from './drift.ts';
 import { freeze, unfreeze } from './freezes.ts';
 import { init } from './init.ts';
+import { deployCommand, rollbackCommand } from './manual.ts';
 import { decide, promotions, tick } from './promotions.ts';
 import { InputError } from './read-json.ts';
 import { replay } from './replay.ts';
@@ -26,6 +27,10 @@ commands:
   approve <pipeline> [<tag|digest>] --as <user> [--reason R]
   decline <pipeline> [<tag|digest>] --as <user> [--reason R]
                                                  decide a promotion awaiting approval (Slack user ID of an approver)
+  deploy <pipeline> <tag|digest> [--as <who>] [--break-glass --reason R]
+                                                 deploy an image the ledger knows, through the same path as a push
+  rollback <pipeline> [--to <digest>] [--as <who>]
+                                                 roll back to the last known-good revision (or --to), and pause
   freeze <pipeline>...|--all --until <time|duration> --reason R
   unfreeze <pipeline>...|--all                   ad hoc freezes, besides the configured windows
   check <file>... [--config F] [--format text|json|sarif]
@@ -50,6 +55,8 @@ const parseOptions = (args: string[]) =>
       reason: { type: 'string' },
       until: { type: 'string' },
       all: { type: 'boolean', default: false },
+      'break-glass': { type: 'boolean', default: false },
+      to: { type: 'string' },
     },
   });
 
@@ -116,6 +123,33 @@ export const main = async (argv: string[], write = (line: string) => console.log
             ...(positionals[1] ? { ref: positionals[1] } : {}),
             ...(values.as ? { as: values.as } : {}),
             ...(values.reason ? { reason: values.reason } : {}),
+            ...config,
+          },
+          write,
+        );
+      case 'deploy':
+        if (!positionals[0] || !positionals[1])
+          throw new InputError('deploy needs a pipeline and a tag or digest');
+        return await deployCommand(
+          {
+            pipeline: positionals[0],
+            ref: positionals[1],
+            breakGlass: values['break-glass'],
+            json: values.json,
+            ...(values.as ? { as: values.as } : {}),
+            ...(values.reason ? { reason: values.reason } : {}),
+            ...config,
+          },
+          write,
+        );
+      case 'rollback':
+        if (!positionals[0]) throw new InputError('rollback needs a pipeline name');
+        return await rollbackCommand(
+          {
+            pipeline: positionals[0],
+            json: values.json,
+            ...(values.to ? { to: values.to } : {}),
+            ...(values.as ? { as: values.as } : {}),
             ...config,
           },
           write,

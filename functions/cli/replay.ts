@@ -3,6 +3,7 @@
  * against the AWS endpoint from the standard SDK environment.
  * Exit: 0 every event handled (ignored and planned included), 2 rejected input or a bad config, 1 a failure.
  */
+import { type SlackActionsWired, wireSlackActions } from '#adapters/slack-actions.ts';
 import { selfRoles, type Notifier, wireAlarms, wireNotifier } from '#adapters/wiring.ts';
 import { errorMessage } from '#core/errors.ts';
 import { eventIdOf } from '#core/events/parse-event.ts';
@@ -47,11 +48,13 @@ export const replay = async (options: ReplayOptions, write: (line: string) => vo
   // Wired before the first event, so a bad config is one clear error (exit 2), not a failure per event.
   const wired = wireCli(options.config);
   let alarms: AlarmsPort | undefined;
+  let slack: SlackActionsWired | undefined;
   const deps = {
     ...wired,
     dryRun: options.dryRun,
     selfRoles: selfRoles(),
     alarms: () => (alarms ??= wireAlarms()),
+    slackActions: () => (slack ??= wireSlackActions(wired)),
   };
   let notifier: Notifier | undefined;
   let status = 0;

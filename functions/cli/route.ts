@@ -3,6 +3,7 @@
  * An event no rule matches but whose detail-type a handler owns still goes to that handler, so a malformed
  * or filtered-out event gets the handler's own precise `rejected` or `ignored` answer.
  */
+import { answerSlackInteraction, type SlackActionsWired } from '#adapters/slack-actions.ts';
 import type { Wired } from '#adapters/wiring.ts';
 import { type HandlerName, handlersFor, routesFor } from '#core/events/routes.ts';
 import { eventIdOf } from '#core/events/parse-event.ts';
@@ -20,7 +21,12 @@ export interface CliDeps extends Wired {
   dryRun: boolean;
   alarms: () => AlarmsPort;
   selfRoles: readonly string[];
+  slackActions: () => SlackActionsWired;
 }
+
+/** A Lambda Function URL request (how AWS delivers a Slack interaction), not an EventBridge event. */
+const isFunctionUrlRequest = (event: unknown): boolean =>
+  typeof (event as { requestContext?: { http?: unknown } } | null)?.requestContext?.http === 'object';
 
 export const detailTypeOf = (event: unknown): string => {
   const value = (event as Record<string, unknown> | null)?.['detail-type'];
@@ -45,6 +51,7 @@ const run = (handler: HandlerName, event: unknown, deps: CliDeps): Promise<Outco
 };
 
 export const routeEvent = async (event: unknown, deps: CliDeps): Promise<Outcome> => {
+  if (isFunctionUrlRequest(event)) return (await answerSlackInteraction(event, deps.slackActions())).outcome;
   const routes = routesFor(deps.config);
   const matched = handlersFor(event, deps.config);
   const owner = routes.find((route) => route.pattern['detail-type']?.includes(detailTypeOf(event)))?.handler;

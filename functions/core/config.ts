@@ -186,8 +186,11 @@ export const configSchema = z
         });
       }
     });
-    const hasSlack = (team: string | undefined) =>
-      Boolean(config.teams[team ?? config.notifications.defaultTeam ?? '']?.slack);
+    // Approval requests go to the owning team: it needs a Slack destination and the `promotion` trigger.
+    const hasSlack = (team: string | undefined) => {
+      const owner = config.teams[team ?? config.notifications.defaultTeam ?? ''];
+      return Boolean(owner?.slack && owner.notify.includes('promotion'));
+    };
     for (const issue of promotionIssues(config.pipelines, hasSlack))
       context.addIssue({
         code: 'custom',

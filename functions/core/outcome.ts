@@ -65,6 +65,8 @@ export interface DeployAction {
   expiredWaivers?: string[];
   /** The service's tags, as the deploy read them (team routing). */
   serviceTags?: Record<string, string>;
+  /** A break-glass deploy that passed a freeze: who and why. */
+  breakGlass?: { by: string; reason: string };
 }
 export type DeployOutcome = OutcomeOf<'deploy', DeployAction>;
 

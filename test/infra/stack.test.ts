@@ -104,7 +104,11 @@ describe.each([false, true])('Deckhand stack (production: %s)', (production) => 
     const dir = join(outdir, (asset as [string, { source: { path: string } }])[1].source.path);
     expect(existsSync(join(dir, 'index.mjs'))).toBe(true);
     const shipped = JSON.parse(readFileSync(join(dir, 'deckhand.config.json'), 'utf8'));
-    expect(shipped.pipelines.map((p: { name: string }) => p.name)).toEqual(['web-staging', 'web-production']);
+    expect(shipped.pipelines.map((p: { name: string }) => p.name)).toEqual([
+      'web-staging',
+      'web-production',
+      'web-production-eu',
+    ]);
   });
 
   it('scopes ECS writes to the configured services, and PassRole to ecs-tasks', () => {
@@ -170,7 +174,10 @@ describe.each([false, true])('Deckhand stack (production: %s)', (production) => 
     );
     const selfRoles = (audit.Environment as { Variables: Record<string, unknown> }).Variables
       .DECKHAND_SELF_ROLES;
-    expect(selfRoles).toEqual({ 'Fn::Join': [',', [expect.anything(), expect.anything()]] });
+    // image-push, image-scan and timers: each deploys through the same path.
+    expect(selfRoles).toEqual({
+      'Fn::Join': [',', [expect.anything(), expect.anything(), expect.anything()]],
+    });
   });
 
   it('routes ECS deployment, service and STOPPED task events, and the configured alarms', async () => {
@@ -275,18 +282,31 @@ describe.each([false, true])('Deckhand stack (production: %s)', (production) => 
     template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(15 minutes)' });
   });
 
-  it('reads only the Slack secrets the config names', () => {
-    const statements = Object.values(resourcesOf(template, 'AWS::IAM::Policy')).flatMap(
-      (policy) => (policy.Properties.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement,
+  it('reads only the Slack secrets the config names, the signing secret only in slack-actions', () => {
+    const teamSecrets = [
+      'arn:aws:secretsmanager:eu-west-1:111122223333:secret:deckhand/slack/payments-AbCdEf',
+      'arn:aws:secretsmanager:eu-west-1:111122223333:secret:deckhand/slack/search',
+      'arn:aws:secretsmanager:eu-west-1:111122223333:secret:deckhand/slack/search-??????',
+    ];
+    const signing = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:deckhand/slack/signing-AbCdEf';
+    const slackActionsRole = JSON.stringify(
+      onlyResource(template, 'AWS::Lambda::Function', (props) =>
+        String(props.Description).includes('approval decisions from Slack'),
+      ).Role,
+    ).replace(/.*"Fn::GetAtt":\["([^"]+)".*/, '$1');
+    const policies = Object.values(resourcesOf(template, 'AWS::IAM::Policy'));
+    const reads = policies.flatMap((policy) =>
+      (policy.Properties.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement.filter(
+        (s) => s.Action === 'secretsmanager:GetSecretValue',
+      ).map((s) => ({
+        slackActions: JSON.stringify(policy.Properties.Roles).includes(`{"Ref":"${slackActionsRole}"}`),
+        resource: s.Resource,
+      })),
     );
-    const reads = statements.filter((s) => s.Action === 'secretsmanager:GetSecretValue');
-    expect(reads.length).toBeGreaterThanOrEqual(5);
+    expect(reads.length).toBeGreaterThanOrEqual(8);
+    expect(reads.filter((read) => read.slackActions)).toHaveLength(1);
     for (const read of reads) {
-      expect(read.Resource).toEqual([
-        'arn:aws:secretsmanager:eu-west-1:111122223333:secret:deckhand/slack/payments-AbCdEf',
-        'arn:aws:secretsmanager:eu-west-1:111122223333:secret:deckhand/slack/search',
-        'arn:aws:secretsmanager:eu-west-1:111122223333:secret:deckhand/slack/search-??????',
-      ]);
+      expect(read.resource).toEqual(read.slackActions ? [...teamSecrets, signing].sort() : teamSecrets);
     }
   });
 

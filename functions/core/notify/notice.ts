@@ -1,7 +1,11 @@
-/** Every notice a typed outcome warrants; a scan's resumed pushes are flattened into theirs. */
+/**
+ * Every notice a typed outcome warrants; a scan's resumed pushes, and a promotion's deploy, are flattened into
+ * theirs.
+ */
 import type { Outcome } from '../outcome.ts';
 import { auditNotices, crashNotices, driftNotices } from './incident-notices.ts';
 import type { Notice, NoticeContext } from './notice-model.ts';
+import { promotionNotices } from './promotion-notices.ts';
 import { alarmNotices, deployNotices, followNotices } from './rollout-notices.ts';
 
 export type { Notice, NoticeContext, Tone } from './notice-model.ts';
@@ -23,6 +27,12 @@ export const noticesFor = (outcome: Outcome, context: NoticeContext): Notice[] =
       return auditNotices(outcome, context);
     case 'drift':
       return driftNotices(outcome, context);
+    case 'promotion':
+      return promotionNotices(outcome, context);
+    case 'interaction':
+      // A click's answer goes back to Slack in the HTTP response; what the decision changed is a
+      // promotion outcome of its own (DecisionResult.outcome), told through the promotion's thread.
+      return [];
     case 'unrouted':
       return [];
   }

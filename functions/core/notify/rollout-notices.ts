@@ -18,6 +18,7 @@ const deployStates: Partial<Record<string, { tone: Tone; verb: string }>> = {
   blocked: { tone: 'danger', verb: 'blocked by guardrails' },
   pending: { tone: 'warning', verb: 'waiting for its image scan' },
   paused: { tone: 'warning', verb: 'not deployed: automation paused' },
+  frozen: { tone: 'warning', verb: 'held by a freeze' },
 };
 
 export const deployNotices = (outcome: DeployOutcome, context: NoticeContext): Notice[] =>
@@ -32,6 +33,9 @@ export const deployNotices = (outcome: DeployOutcome, context: NoticeContext): N
     const blocked = action.status === 'blocked';
     const waivable = [...new Set(failing.filter((f) => f.status === 'fail').map((f) => f.rule))];
     const details = [
+      ...(action.breakGlass
+        ? [`BREAK-GLASS by ${action.breakGlass.by}: ${action.breakGlass.reason} (a freeze was passed)`]
+        : []),
       ...failing.map(findingLine),
       ...(action.expiredWaivers?.length
         ? [`Expired waivers ignored: ${action.expiredWaivers.join(', ')}`]
@@ -48,8 +52,12 @@ export const deployNotices = (outcome: DeployOutcome, context: NoticeContext): N
         key: rolloutThread(serviceKey, digest),
         state: action.status,
         thread: rolloutThread(serviceKey, digest),
-        tone: failing.some((f) => f.status === 'warn') && state.tone === 'info' ? 'warning' : state.tone,
-        title: `${action.service}: ${tagged} ${state.verb}`,
+        tone: action.breakGlass
+          ? 'danger'
+          : failing.some((f) => f.status === 'warn') && state.tone === 'info'
+            ? 'warning'
+            : state.tone,
+        title: `${action.breakGlass ? 'BREAK-GLASS ' : ''}${action.service}: ${tagged} ${state.verb}`,
         summary: action.reason ?? `Deploying ${action.image} to ${serviceKey} (pipeline ${action.pipeline}).`,
         fields: [
           { label: 'Service', value: serviceKey },

@@ -2,6 +2,8 @@
  * Block Kit from a Notice. Every string is escaped for mrkdwn (`&`, `<`, `>`), so text from AWS (alarm names,
  * stopped reasons, tags) cannot ping `<!channel>`, mention `<@U…>` or smuggle a link. Slack's limits hold:
  * 50 blocks, 150 characters in a header, 3000 in a section, 2000 in a field; overflow says "…and N more".
+ * Buttons become one `actions` block (at most 25 elements, 75 characters of text); a button whose value or
+ * action id is over Slack's limit (2000, 255) is left out rather than cut, since a cut value would not decide.
  */
 import type { Notice, Tone } from './notice.ts';
 
@@ -12,6 +14,10 @@ export const slackLimits = {
   field: 2000,
   fields: 10,
   text: 3000,
+  actions: 25,
+  buttonText: 75,
+  buttonValue: 2000,
+  actionId: 255,
 } as const;
 
 export interface SlackMessage {
@@ -52,6 +58,25 @@ const packLines = (lines: string[], maxBlocks: number): Record<string, unknown>[
   return blocks;
 };
 
+/** The notice's buttons as one `actions` block, within Slack's limits; none fit: no block. */
+const actionsBlock = (buttons: NonNullable<Notice['buttons']>): Record<string, unknown> | undefined => {
+  const elements = buttons
+    .filter((b) => b.value.length <= slackLimits.buttonValue && b.actionId.length <= slackLimits.actionId)
+    .slice(0, slackLimits.actions)
+    .map((button) => ({
+      type: 'button',
+      text: {
+        type: 'plain_text',
+        text: clip(escapeMrkdwn(button.text), slackLimits.buttonText),
+        emoji: true,
+      },
+      action_id: button.actionId,
+      value: button.value,
+      ...(button.style ? { style: button.style } : {}),
+    }));
+  return elements.length > 0 ? { type: 'actions', elements } : undefined;
+};
+
 export const renderSlack = (notice: Notice): SlackMessage => {
   const title = clip(notice.title, slackLimits.header);
   const blocks: Record<string, unknown>[] = [
@@ -87,8 +112,10 @@ export const renderSlack = (notice: Notice): SlackMessage => {
           ],
         }
       : undefined;
-  const room = slackLimits.blocks - blocks.length - (linkBlock ? 1 : 0);
+  const actions = notice.buttons?.length ? actionsBlock(notice.buttons) : undefined;
+  const room = slackLimits.blocks - blocks.length - (linkBlock ? 1 : 0) - (actions ? 1 : 0);
   if (notice.details.length > 0) blocks.push(...packLines(notice.details, room));
+  if (actions) blocks.push(actions);
   if (linkBlock) blocks.push(linkBlock);
   return { text: clip(escapeMrkdwn(`${notice.title}: ${notice.summary}`), slackLimits.text), blocks };
 };

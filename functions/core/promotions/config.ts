@@ -72,7 +72,8 @@ export const promotionIssues = (
       issues.push({
         index,
         path: ['promote', 'approval'],
-        message: 'approvers need a Slack destination: a team (or notifications.defaultTeam) with slack',
+        message:
+          'approvers need a Slack destination: a team (or notifications.defaultTeam) with slack that is told `promotion`',
       });
     if (promote.approval && promote.approval.required > promote.approval.approvers.length)
       issues.push({

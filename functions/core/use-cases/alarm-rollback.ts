@@ -25,7 +25,7 @@ import type { Log } from '../ports/log.ts';
 import type { Ledger } from '../ports/stores.ts';
 import { parseAwsTime, parseDuration } from '../rollouts/duration.ts';
 import { inBakeWindow, lastKnownGood } from '../rollouts/known-good.ts';
-import { rollService } from '../rollouts/roll-service.ts';
+import { currentRollout, rollBack } from '../rollouts/roll-back.ts';
 import { serviceKeyOf } from '../service-key.ts';
 
 export interface AlarmDeps {
@@ -108,101 +108,32 @@ const rollBackTarget = async (
   alarm: string,
   deps: AlarmDeps,
 ): Promise<RollbackAction> => {
-  const { rollouts, heads, pauses } = deps.ledger;
   const serviceKey = serviceKeyOf(target.cluster, target.service);
   const action = { pipeline: pipeline.name, cluster: target.cluster, service: target.service };
   // The head is read with the rollouts: the rollback is decided on this version and loses to any later roll.
-  const [history, head] = await Promise.all([rollouts.list(serviceKey), heads.get(serviceKey)]);
-  const bakeMs = parseDuration(pipeline.bake) ?? 600_000;
-  // What the service runs now, per the ledger: the newest rollout that reached ECS and was not superseded.
-  const current = history
-    .filter((r) => r.pipeline === pipeline.name && ['rolling', 'succeeded', 'rolled-back'].includes(r.status))
-    .at(-1);
-  const already = (digest: string) =>
-    ({ ...action, status: 'already-rolled-back', digest, reason: 'already rolled back' }) as const;
-  if (current?.status === 'rolled-back') return already(current.digest);
-  if (!current || !inBakeWindow(current, at, bakeMs))
+  const [history, head] = await Promise.all([
+    deps.ledger.rollouts.list(serviceKey),
+    deps.ledger.heads.get(serviceKey),
+  ]);
+  const current = currentRollout(history, pipeline.name);
+  if (current?.status === 'rolled-back')
+    return {
+      ...action,
+      status: 'already-rolled-back',
+      digest: current.digest,
+      reason: 'already rolled back',
+    };
+  if (!current || !inBakeWindow(current, at, parseDuration(pipeline.bake) ?? 600_000))
     return { ...action, status: 'notified', reason: `alarm ${alarm} outside any bake window: notify only` };
-  const now = deps.clock.now().toISOString();
-  const knownGood = lastKnownGood(history, current);
-  // The conditional transition is the claim: a duplicate alarm finds it taken.
-  const claimed = await rollouts.transition(serviceKey, current.digest, ['rolling', 'succeeded'], {
-    status: 'rolled-back',
-    rolledBackBy: 'deckhand',
-    unhealthy: true,
-    reason: `alarm ${alarm}`,
-    updatedAt: now,
-  });
-  if (!claimed) return already(current.digest);
-  const pause = () =>
-    pauses.put({
-      serviceKey,
-      pipeline: pipeline.name,
-      digest: current.digest,
-      pausedAt: now,
-      reason: `alarm ${alarm} during the bake of ${current.tag}`,
-    });
-  if (!knownGood.found) {
-    await pause();
-    return {
-      ...action,
-      status: 'no-known-good',
-      digest: current.digest,
-      reason: `alarm ${alarm}: ${knownGood.reason}; paused, not rolled back`,
-    };
-  }
-  const handBack = () =>
-    rollouts.transition(serviceKey, current.digest, ['rolled-back'], {
-      status: current.status,
-      updatedAt: now,
-    });
-  let result: Awaited<ReturnType<typeof rollService>>;
-  try {
-    result = await rollService(
-      {
-        target: { serviceKey, cluster: target.cluster, service: target.service },
-        taskDefinition: knownGood.taskDefinition,
-        intent: {
-          // Before Deckhand's first rollout the digest that ran is unknown.
-          digest: knownGood.digest ?? '',
-          tag: knownGood.tag ?? head?.tag ?? '',
-          pipeline: pipeline.name,
-          pushedAt: head?.pushedAt ?? current.pushedAt,
-          eventId: `rollback:${current.eventId}`,
-        },
-        precedence: { kind: 'head-version', version: head?.version },
-        owner: `rollback#${current.digest}`,
-      },
-      deps,
-    );
-  } catch (error) {
-    // Hand the claim back so the retry can roll back.
-    await handBack();
-    throw error;
-  }
-  if (result.status !== 'rolled') {
-    // A newer roll replaced the bad revision already: it stays marked unhealthy, nothing is undone.
-    await handBack();
-    return {
-      ...action,
-      status: 'superseded',
-      digest: current.digest,
-      reason: `not rolled back: ${result.reason}`,
-    };
-  }
-  await pause();
-  deps.log.warn('rolled back', {
-    serviceKey,
-    from: current.toTaskDefinition,
-    to: knownGood.taskDefinition,
-    alarm,
-  });
-  return {
-    ...action,
-    status: 'rolled-back',
-    ...(current.toTaskDefinition ? { from: current.toTaskDefinition } : {}),
-    to: knownGood.taskDefinition,
-    digest: current.digest,
-    reason: `alarm ${alarm} during the bake of ${current.tag}: rolled back to ${knownGood.taskDefinition}; ${pipeline.name} paused for this service`,
-  };
+  return rollBack(
+    {
+      pipeline,
+      target: { serviceKey, cluster: target.cluster, service: target.service },
+      current,
+      head,
+      to: lastKnownGood(history, current),
+      cause: `alarm ${alarm} during the bake`,
+    },
+    deps,
+  );
 };

@@ -32,6 +32,7 @@ const rolloutRecord = (
     eventId: push.id,
     pushedAt: push.pushedAt,
     image: push.image,
+    ...(push.breakGlass ? { reason: `break-glass by ${push.breakGlass.by}: ${push.breakGlass.reason}` } : {}),
     createdAt: now,
     updatedAt: now,
     ...extra,
