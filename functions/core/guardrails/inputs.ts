@@ -3,6 +3,7 @@
  * output, a bare task definition or RegisterTaskDefinition input, `describe-services` output, or a
  * CloudFormation template (PascalCase properties, intrinsic functions rendered best-effort).
  */
+import { withoutNulls } from '../absent.ts';
 import type { ServiceShape, Tag, TaskDefinitionShape } from './types.ts';
 
 export type CheckSubject =
@@ -85,7 +86,7 @@ const checkShape = (td: TaskDefinitionShape, resource: string): TaskDefinitionSh
 };
 
 export const subjectsOf = (input: unknown): CheckSubject[] => {
-  const root = record(input);
+  const root = record(withoutNulls(input));
   if (!root) throw new UnrecognisedInputError('expected a JSON object');
   const resources = record(root.Resources);
   if (resources) {

@@ -47,12 +47,19 @@ const isWindows = (td: TaskDefinitionShape): boolean =>
 
 const networkModeOf = (td: TaskDefinitionShape): string => td.networkMode ?? 'bridge';
 
-/** `0`, `root`, `0:0`, `root:wheel`, `0:1000` are root; `1000`, `app:0` and `10` are not. Absent is root. */
-export const isRootUser = (user: string | undefined): boolean => {
-  if (user === undefined || user.trim() === '') return true;
-  const name = user.split(':')[0]?.trim() ?? '';
+/**
+ * `0`, `root`, `0:0`, `root:wheel`, `0:1000` are root; `1000`, `app:0` and `10` are not. Absent is root.
+ * A template may give a number (`User: 0`): it is read as its text.
+ */
+export const isRootUser = (user: unknown): boolean => {
+  const text = typeof user === 'number' ? String(user) : typeof user === 'string' ? user.trim() : '';
+  if (text === '') return true;
+  const name = text.split(':')[0]?.trim() ?? '';
   return name === '0' || name === 'root';
 };
+
+const userText = (user: unknown): string =>
+  typeof user === 'number' ? String(user) : typeof user === 'string' ? user : '';
 
 const defaultSecretEnvNames = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'ECS_ENGINE_AUTH_DATA'];
 
@@ -154,7 +161,7 @@ export const taskDefinitionRules: TaskDefinitionRule[] = [
       !isWindows(taskDefinition)
         ? taskLevel('runtimePlatform.operatingSystemFamily', true, 'Linux task: see TD-004')
         : perContainer(taskDefinition, 'containerDefinitions[].user', (c) =>
-            !c.user || c.user.trim().toLowerCase() === 'containeradministrator'
+            !userText(c.user).trim() || userText(c.user).trim().toLowerCase() === 'containeradministrator'
               ? { ok: false, message: `runs as ContainerAdministrator (user ${c.user ?? 'absent'})` }
               : { ok: true, message: `runs as ${c.user}` },
           ),
