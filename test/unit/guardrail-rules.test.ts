@@ -90,8 +90,8 @@ describe('task-definition rules fail where the catalogue says', () => {
     ['TD-008', 'host ipcMode', { ...compliant(), ipcMode: 'host' }],
     [
       'TD-009',
-      'AWS key name in plain env',
-      withApp({ environment: [{ name: 'AWS_SECRET_ACCESS_KEY', value: 'x' }] }),
+      'AWS key name holding a literal in plain env',
+      withApp({ environment: [{ name: 'AWS_SECRET_ACCESS_KEY', value: 'not-a-placeholder' }] }),
     ],
     ['TD-011', 'no log driver', withApp({ logConfiguration: undefined })],
     ['TD-012', 'blocking log mode', withApp({ logConfiguration: { logDriver: 'awslogs', options: {} } })],

@@ -134,7 +134,7 @@ export const evaluateTaskDefinition = async (
   const withImages: EvaluationScope = { ...scope, imageOf: (container) => images.get(container) };
   let secrets: Awaited<ReturnType<typeof scanForSecrets>> | Error;
   try {
-    secrets = await scanForSecrets(taskDefinition);
+    secrets = await scanForSecrets(taskDefinition, { allowedEnvNames: guardrails.allowedEnvNames });
   } catch (error) {
     secrets = error instanceof Error ? error : new Error(String(error));
   }
