@@ -25,6 +25,9 @@ export const isRootUser = (user: unknown): boolean => {
 const userText = (user: unknown): string =>
   typeof user === 'number' ? String(user) : typeof user === 'string' ? user : '';
 
+/** ECS (Docker 20.10+) reserves 6 MiB per container; a lower `memory` cannot run. */
+const minimumContainerMemory = 6;
+
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 
 const coreRules: TaskDefinitionRule[] = [
@@ -184,7 +187,7 @@ const operationalRules: TaskDefinitionRule[] = [
   }),
   rule({
     id: 'TD-013',
-    title: 'Containers have a memory hard limit',
+    title: 'Containers have a usable memory hard limit (at least 6 MiB)',
     severity: 'low',
     defaultMode: 'audit',
     anchors: 'Config ecs-task-definition-memory-hard-limit; CT.ECS.PR.7',
@@ -192,13 +195,20 @@ const operationalRules: TaskDefinitionRule[] = [
       const fargateWithTaskMemory =
         (taskDefinition.requiresCompatibilities ?? []).includes('FARGATE') &&
         taskDefinition.memory !== undefined;
-      return perContainer(taskDefinition, 'containerDefinitions[].memory', (c) =>
-        c.memory !== undefined
-          ? { ok: true, message: `memory ${c.memory} MiB` }
-          : fargateWithTaskMemory
+      return perContainer(taskDefinition, 'containerDefinitions[].memory', (c) => {
+        if (c.memory === undefined)
+          return fargateWithTaskMemory
             ? { ok: true, message: 'Fargate task-level memory limits the container' }
-            : { ok: false, message: 'no memory hard limit' },
-      );
+            : { ok: false, message: 'no memory hard limit' };
+        // Templates may give the number as text; Docker reserves 6 MiB, so less is no usable limit.
+        const mib = Number(c.memory);
+        return Number.isFinite(mib) && mib >= minimumContainerMemory
+          ? { ok: true, message: `memory ${mib} MiB` }
+          : {
+              ok: false,
+              message: `memory ${String(c.memory)} MiB is below ECS's ${minimumContainerMemory} MiB floor: not a usable hard limit`,
+            };
+      });
     },
   }),
   rule({
