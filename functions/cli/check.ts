@@ -3,7 +3,6 @@
  * and CloudFormation templates. Exit 1 when a finding would block, 0 otherwise, 2 for unreadable input.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
 import { loadConfigFile, resolveConfigPath } from '#adapters/config-file.ts';
 import { type DeckhandConfig, parseConfig } from '#core/config.ts';
 import {
@@ -12,6 +11,7 @@ import {
   type GuardrailReport,
   summarize,
 } from '#core/guardrails/engine.ts';
+import { parseCloudFormationYaml } from '#core/guardrails/cfn-yaml.ts';
 import { subjectsOf, UnrecognisedInputError } from '#core/guardrails/inputs.ts';
 import { type FileFinding, toSarif } from '#core/guardrails/sarif.ts';
 import { InputError, readJsonFile } from './read-json.ts';
@@ -30,7 +30,7 @@ const readInput = (file: string): unknown => {
   if (!/\.ya?ml$/i.test(file)) return readJsonFile(file);
   if (!existsSync(file)) throw new InputError(`${file}: cannot read: no such file`);
   try {
-    return parseYaml(readFileSync(file, 'utf8'), { prettyErrors: true, logLevel: 'silent' });
+    return parseCloudFormationYaml(readFileSync(file, 'utf8'));
   } catch (error) {
     throw new InputError(`${file}: invalid YAML: ${(error as Error).message}`, { cause: error });
   }

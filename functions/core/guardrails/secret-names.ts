@@ -62,7 +62,10 @@ const placeholderWords = new Set([
  */
 export const classifyValue = (raw: unknown): ValueKind => {
   if (raw === undefined || raw === null) return 'empty';
-  const value = (typeof raw === 'string' ? raw : JSON.stringify(raw)).trim();
+  // An unresolved intrinsic (`!ImportValue`, `!If`) is computed at deploy time, not written here.
+  if (typeof raw === 'object') return 'reference';
+  if (typeof raw !== 'string') return 'setting';
+  const value = raw.trim();
   if (value === '') return 'empty';
   if (/^arn:aws[\w-]*:(ssm|secretsmanager|kms):/i.test(value)) return 'reference';
   if (/^\{\{resolve:(ssm|ssm-secure|secretsmanager):/i.test(value)) return 'reference';
