@@ -19,9 +19,10 @@ commands:
   status [pipeline] [--config F] [--json]        each service: running revision, deployed digest, last rollout, pause
   resume <pipeline> [--config F]                 resume automation paused by an alarm rollback
   drift [--config F] [--json] [--notify]         what runs vs what Deckhand deployed; exit 3 on drift
-  check <file>... [--config F] [--format text|json|sarif]
+  check <file|dir|glob>... [--config F] [--format text|json|sarif]
                                                  guardrails over task definitions, services, CloudFormation
-                                                 templates; exit 1 when a finding would block
+                                                 templates (every JSON/YAML file of a directory such as
+                                                 cdk.out); exit 1 when a finding would block
 
 environment: AWS_ENDPOINT_URL, AWS_REGION, DECKHAND_CONFIG, DECKHAND_TABLE, POWERTOOLS_LOG_LEVEL`;
 
@@ -89,7 +90,8 @@ export const main = async (argv: string[], write = (line: string) => console.log
           write,
         );
       case 'check': {
-        if (positionals.length === 0) throw new InputError('check needs at least one file');
+        if (positionals.length === 0)
+          throw new InputError('check needs at least one file, directory or glob');
         const format = values.json ? 'json' : values.format;
         if (format !== 'text' && format !== 'json' && format !== 'sarif')
           throw new InputError(`--format must be text, json or sarif, not ${format}`);
