@@ -94,7 +94,11 @@ describe('task-definition rules fail where the catalogue says', () => {
       withApp({ environment: [{ name: 'AWS_SECRET_ACCESS_KEY', value: 'not-a-placeholder' }] }),
     ],
     ['TD-011', 'no log driver', withApp({ logConfiguration: undefined })],
-    ['TD-012', 'blocking log mode', withApp({ logConfiguration: { logDriver: 'awslogs', options: {} } })],
+    [
+      'TD-012',
+      'blocking log mode',
+      withApp({ logConfiguration: { logDriver: 'awslogs', options: { mode: 'blocking' } } }),
+    ],
     [
       'TD-013',
       'no memory limit on EC2',

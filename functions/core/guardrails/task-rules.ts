@@ -169,21 +169,20 @@ const operationalRules: TaskDefinitionRule[] = [
   }),
   rule({
     id: 'TD-012',
-    title: 'Non-blocking log delivery',
+    title: 'Non-blocking log delivery (absent: the ECS default, non-blocking)',
     severity: 'low',
     defaultMode: 'audit',
     anchors: 'Prowler ecs_task_definitions_logging_block_mode',
     check: ({ taskDefinition }) =>
-      perContainer(taskDefinition, 'containerDefinitions[].logConfiguration.options.mode', (c) =>
-        !c.logConfiguration?.logDriver
-          ? { ok: true, message: 'no log configuration (see TD-011)' }
-          : c.logConfiguration.options?.mode === 'non-blocking'
-            ? { ok: true, message: 'non-blocking' }
-            : {
-                ok: false,
-                message: `log mode ${c.logConfiguration.options?.mode ?? 'absent (blocking)'}: a slow log sink stalls the app`,
-              },
-      ),
+      perContainer(taskDefinition, 'containerDefinitions[].logConfiguration.options.mode', (c) => {
+        if (!c.logConfiguration?.logDriver) return { ok: true, message: 'no log configuration (see TD-011)' };
+        const mode = c.logConfiguration.options?.mode;
+        // Since June 2025 ECS defaults to non-blocking (account setting defaultLogDriverMode): absent is fine.
+        if (mode === undefined) return { ok: true, message: 'mode absent: ECS defaults to non-blocking' };
+        return mode === 'non-blocking'
+          ? { ok: true, message: 'non-blocking' }
+          : { ok: false, message: `log mode ${mode}: a slow log sink stalls the app` };
+      }),
   }),
   rule({
     id: 'TD-013',
