@@ -74,7 +74,9 @@ export const check = async (options: CheckOptions, write: (line: string) => void
         if (error instanceof InputError) throw error;
         throw new InputError(`${file}: ${error.message}`, { cause: error });
       }
-      skipped.push({ file, reason: error.message.replace(`${file}: `, '').replace(`${file}:`, '') });
+      // One line per skipped file: the parser's first line says what and where.
+      const reason = error.message.replace(`${file}: `, '').replace(`${file}:`, '').split('\n')[0] ?? '';
+      skipped.push({ file, reason: reason.trim() });
       continue;
     }
     if (subjects.length === 0 && !explicit) {
