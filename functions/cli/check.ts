@@ -1,9 +1,9 @@
 /**
- * `deckhand check <file>...`: the guardrails at the `ci` enforcement point, over task definitions, services
- * and CloudFormation templates. Exit 1 when a finding would block, 0 otherwise, 2 for unreadable input.
+ * `deckhand check <file|dir|glob>...`: the guardrails at the `ci` enforcement point, over task definitions,
+ * services and CloudFormation templates. Exit 1 when a finding would block, 0 otherwise, 2 for unreadable
+ * input named outright (files found in a directory or by a glob are skipped with a reason instead).
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
 import { resolveConfigPath } from '#adapters/config-file.ts';
 import { loadConfigFileAnyFormat } from './config-yaml.ts';
 import { type DeckhandConfig, parseConfig } from '#core/config.ts';
@@ -13,8 +13,11 @@ import {
   type GuardrailReport,
   summarize,
 } from '#core/guardrails/engine.ts';
+import { parseCloudFormationYaml } from '#core/guardrails/cfn-yaml.ts';
 import { subjectsOf, UnrecognisedInputError } from '#core/guardrails/inputs.ts';
 import { type FileFinding, toSarif } from '#core/guardrails/sarif.ts';
+import type { CheckSubject } from '#core/guardrails/inputs.ts';
+import { expandTargets, type Skipped } from './check-files.ts';
 import { InputError, readJsonFile } from './read-json.ts';
 
 export type CheckFormat = 'text' | 'json' | 'sarif';
@@ -31,7 +34,7 @@ const readInput = (file: string): unknown => {
   if (!/\.ya?ml$/i.test(file)) return readJsonFile(file);
   if (!existsSync(file)) throw new InputError(`${file}: cannot read: no such file`);
   try {
-    return parseYaml(readFileSync(file, 'utf8'), { prettyErrors: true, logLevel: 'silent' });
+    return parseCloudFormationYaml(readFileSync(file, 'utf8'));
   } catch (error) {
     throw new InputError(`${file}: invalid YAML: ${(error as Error).message}`, { cause: error });
   }
@@ -53,15 +56,35 @@ export const check = async (options: CheckOptions, write: (line: string) => void
   const findings: FileFinding[] = [];
   const expired = new Set<string>();
   let blocked = false;
-  for (const file of options.files) {
-    let subjects;
+  const targets = expandTargets(options.files);
+  const skipped: Skipped[] = [...targets.skipped];
+  const files = [
+    ...targets.explicit.map((file) => ({ file, explicit: true })),
+    ...targets.discovered.map((file) => ({ file, explicit: false })),
+  ];
+  if (files.length === 0)
+    throw new InputError(`nothing to check in ${options.files.join(' ')}: no JSON or YAML files`);
+  let checked = 0;
+  for (const { file, explicit } of files) {
+    let subjects: CheckSubject[];
     try {
       subjects = subjectsOf(readInput(file));
     } catch (error) {
-      if (error instanceof UnrecognisedInputError)
+      if (!(error instanceof UnrecognisedInputError) && !(error instanceof InputError)) throw error;
+      if (explicit) {
+        if (error instanceof InputError) throw error;
         throw new InputError(`${file}: ${error.message}`, { cause: error });
-      throw error;
+      }
+      // One line per skipped file: the parser's first line says what and where.
+      const reason = error.message.replace(`${file}: `, '').replace(`${file}:`, '').split('\n')[0] ?? '';
+      skipped.push({ file, reason: reason.trim() });
+      continue;
     }
+    if (subjects.length === 0 && !explicit) {
+      skipped.push({ file, reason: 'no ECS task definitions or services' });
+      continue;
+    }
+    checked += 1;
     for (const subject of subjects) {
       let report: GuardrailReport;
       if (subject.kind === 'task-definition') {
@@ -110,12 +133,14 @@ export const check = async (options: CheckOptions, write: (line: string) => void
         ),
         summary: { fail, warn, pass, skip, error },
         expiredWaivers: [...expired],
+        checkedFiles: checked,
+        skipped,
       }),
     );
   } else if (options.format === 'sarif') {
-    write(JSON.stringify(toSarif(findings, process.env.npm_package_version ?? '0.1.0'), null, 2));
+    write(JSON.stringify(toSarif(findings, process.env.npm_package_version ?? '0.1.0', skipped), null, 2));
   } else {
-    write(renderText(findings, [...expired], options.color));
+    write(renderText(findings, [...expired], skipped, options.color));
   }
   return blocked ? 1 : 0;
 };
@@ -132,7 +157,12 @@ const safe = (text: string): string =>
 const paint = (color: boolean) => (code: number, text: string) =>
   color ? `\u001b[${code}m${text}\u001b[0m` : text;
 
-const renderText = (findings: FileFinding[], expired: string[], color: boolean): string => {
+const renderText = (
+  findings: FileFinding[],
+  expired: string[],
+  skipped: readonly Skipped[],
+  color: boolean,
+): string => {
   const c = paint(color);
   const badge: Record<string, string> = {
     fail: c(31, 'FAIL'),
@@ -153,6 +183,7 @@ const renderText = (findings: FileFinding[], expired: string[], color: boolean):
     }
   }
   const { fail, warn, pass, skip, error } = summarize(findings);
+  for (const { file, reason } of skipped) lines.push(c(2, `skipped ${safe(file)}: ${safe(reason)}`));
   if (expired.length > 0) lines.push(c(33, `expired waivers ignored: ${expired.join(', ')}`));
   lines.push(`${fail} fail, ${warn} warn, ${error} error, ${skip} skip, ${pass} pass`);
   return lines.join('\n');

@@ -33,9 +33,10 @@ commands:
                                                  roll back to the last known-good revision (or --to), and pause
   freeze <pipeline>...|--all --until <time|duration> --reason R
   unfreeze <pipeline>...|--all                   ad hoc freezes, besides the configured windows
-  check <file>... [--config F] [--format text|json|sarif]
+  check <file|dir|glob>... [--config F] [--format text|json|sarif]
                                                  guardrails over task definitions, services, CloudFormation
-                                                 templates; exit 1 when a finding would block
+                                                 templates (every JSON/YAML file of a directory such as
+                                                 cdk.out); exit 1 when a finding would block
 
 environment: AWS_ENDPOINT_URL, AWS_REGION, DECKHAND_CONFIG, DECKHAND_TABLE, POWERTOOLS_LOG_LEVEL`;
 
@@ -168,7 +169,8 @@ export const main = async (argv: string[], write = (line: string) => console.log
       case 'unfreeze':
         return await unfreeze({ pipelines: positionals, all: values.all, ...config }, write);
       case 'check': {
-        if (positionals.length === 0) throw new InputError('check needs at least one file');
+        if (positionals.length === 0)
+          throw new InputError('check needs at least one file, directory or glob');
         const format = values.json ? 'json' : values.format;
         if (format !== 'text' && format !== 'json' && format !== 'sarif')
           throw new InputError(`--format must be text, json or sarif, not ${format}`);

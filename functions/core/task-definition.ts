@@ -2,6 +2,7 @@
  * The task-definition rewrite: a lossless copy of the current revision as a RegisterTaskDefinition input,
  * with only the targeted containers' images replaced by `<repository-uri>@<digest>`.
  */
+import { withoutNulls } from './absent.ts';
 import { resourceName } from './arn.ts';
 import { TargetError } from './errors.ts';
 import { isImageFrom, pinnedImage } from './image-ref.ts';
@@ -122,10 +123,13 @@ export const targetedContainerNames = (
 };
 
 export const rewriteTaskDefinition = (
-  current: TaskDefinition,
-  tags: readonly ResourceTag[],
+  described: TaskDefinition,
+  describedTags: readonly ResourceTag[],
   change: ImageChange,
 ): Rewrite => {
+  // A null field is an absent one: it is not sent back to RegisterTaskDefinition.
+  const current = withoutNulls(described);
+  const tags = withoutNulls(describedTags);
   const containers = current.containerDefinitions ?? [];
   if (!current.family || containers.length === 0) {
     throw new TargetError(

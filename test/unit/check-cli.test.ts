@@ -11,7 +11,6 @@ import {
   FargateTaskDefinition,
   LogDrivers,
 } from 'aws-cdk-lib/aws-ecs';
-import { Template } from 'aws-cdk-lib/assertions';
 import AjvDraft04 from 'ajv-draft-04';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '#cli/deckhand.ts';
@@ -33,9 +32,9 @@ const run = async (...args: string[]) => {
   return { status, output: lines.join('\n') };
 };
 
-/** A real CDK app: a Fargate service with a privileged sidecar and a public IP. */
-const synthesizedTemplate = (): unknown => {
-  const app = new App();
+/** A real CDK app, synthesized into a cdk.out: a Fargate service with a privileged sidecar and a public IP. */
+const synthesizeApp = (outdir: string): void => {
+  const app = new App({ outdir });
   const stack = new Stack(app, 'Shop');
   const vpc = new Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0 });
   const cluster = new Cluster(stack, 'Cluster', { vpc, clusterName: 'prod-shop' });
@@ -52,14 +51,14 @@ const synthesizedTemplate = (): unknown => {
     essential: false,
   });
   new FargateService(stack, 'Service', { cluster, taskDefinition, assignPublicIp: true, desiredCount: 1 });
-  return Template.fromStack(stack).toJSON();
+  app.synth();
 };
 
 describe('deckhand check', () => {
-  let template: string;
-  beforeAll(() => {
-    template = file('shop.template.json', synthesizedTemplate());
-  });
+  const cdkOut = join(dir, 'cdk.out');
+  const template = join(cdkOut, 'Shop.template.json');
+  // A CDK synth takes seconds, more on a busy machine.
+  beforeAll(() => synthesizeApp(cdkOut), 60_000);
 
   it('checks every task definition and service in a CDK-synthesized template, and exits 1 on a block', async () => {
     const { status, output } = await run(template, '--format', 'json');
@@ -168,5 +167,70 @@ describe('deckhand check', () => {
     expect(String(stderr.mock.calls[0]?.[0])).toMatch(/broken\.json:line 3, column \d+: invalid JSON/);
     stderr.mockRestore();
     expect((await run(file('other.json', { hello: 'world' }))).status).toBe(2);
+  });
+
+  it('checks every JSON and YAML file of a cdk.out directory, and says what it skipped and why', async () => {
+    writeFileSync(join(cdkOut, 'broken.yaml'), 'Resources: [1, 2\n');
+    writeFileSync(join(cdkOut, 'queue.template.yaml'), 'Resources:\n  Q:\n    Type: AWS::SQS::Queue\n');
+    const { status, output } = await run(cdkOut, '--format', 'json');
+    expect(status).toBe(1);
+    const report = JSON.parse(output);
+    expect(new Set(report.findings.map((f: { file: string }) => f.file))).toEqual(new Set([template]));
+    expect(report.checkedFiles).toBe(1);
+    const skipped = Object.fromEntries(
+      report.skipped.map((s: { file: string; reason: string }) => [
+        s.file.slice(cdkOut.length + 1),
+        s.reason,
+      ]),
+    );
+    expect(skipped).toMatchObject({
+      'manifest.json': expect.stringMatching(/^not a task definition/),
+      'tree.json': expect.stringMatching(/^not a task definition/),
+      'Shop.assets.json': expect.stringMatching(/^not a task definition/),
+      'broken.yaml': expect.stringMatching(/^invalid YAML/),
+      'queue.template.yaml': 'no ECS task definitions or services',
+      'cdk.out': 'not a JSON or YAML file',
+    });
+    const text = await run(cdkOut);
+    expect(text.output).toContain(`skipped ${join(cdkOut, 'broken.yaml')}: invalid YAML`);
+  });
+
+  it('takes globs, exits on the worst finding, and refuses a directory with nothing to check', async () => {
+    const glob = await run(join(cdkOut, '*.template.*'), '--format', 'json');
+    expect(glob.status).toBe(1);
+    expect(JSON.parse(glob.output).checkedFiles).toBe(1);
+    const warnOnly = mkdtempSync(join(tmpdir(), 'deckhand-warn-'));
+    writeFileSync(
+      join(warnOnly, 'td.json'),
+      JSON.stringify({ family: 'web', containerDefinitions: [{ name: 'app', image: 'x/y:1' }] }),
+    );
+    writeFileSync(join(warnOnly, 'notes.txt'), 'hello');
+    expect((await run(warnOnly)).status).toBe(0);
+    writeFileSync(
+      join(warnOnly, 'privileged.json'),
+      JSON.stringify({
+        family: 'p',
+        containerDefinitions: [{ name: 'p', image: 'x/y:1', privileged: true }],
+      }),
+    );
+    expect((await run(warnOnly)).status).toBe(1);
+    const empty = mkdtempSync(join(tmpdir(), 'deckhand-empty-'));
+    const stderr = vi.spyOn(console, 'error').mockImplementation(() => {});
+    expect((await run(empty)).status).toBe(2);
+    expect(String(stderr.mock.calls[0]?.[0])).toMatch(/nothing to check/);
+    stderr.mockRestore();
+  });
+
+  it('lists skipped files as notes in SARIF', async () => {
+    const sarif = JSON.parse((await run(cdkOut, '--format', 'sarif')).output);
+    const notes = sarif.runs[0].invocations[0].toolExecutionNotifications;
+    expect(notes).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          level: 'note',
+          locations: [{ physicalLocation: { artifactLocation: { uri: join(cdkOut, 'manifest.json') } } }],
+        }),
+      ]),
+    );
   });
 });

@@ -90,16 +90,22 @@ describe('task-definition rules fail where the catalogue says', () => {
     ['TD-008', 'host ipcMode', { ...compliant(), ipcMode: 'host' }],
     [
       'TD-009',
-      'AWS key name in plain env',
-      withApp({ environment: [{ name: 'AWS_SECRET_ACCESS_KEY', value: 'x' }] }),
+      'AWS key name holding a literal in plain env',
+      withApp({ environment: [{ name: 'AWS_SECRET_ACCESS_KEY', value: 'not-a-placeholder' }] }),
     ],
     ['TD-011', 'no log driver', withApp({ logConfiguration: undefined })],
-    ['TD-012', 'blocking log mode', withApp({ logConfiguration: { logDriver: 'awslogs', options: {} } })],
+    [
+      'TD-012',
+      'blocking log mode',
+      withApp({ logConfiguration: { logDriver: 'awslogs', options: { mode: 'blocking' } } }),
+    ],
     [
       'TD-013',
       'no memory limit on EC2',
       { ...compliant(), requiresCompatibilities: ['EC2'], memory: undefined },
     ],
+    ['TD-013', 'memory below the 6 MiB floor', withApp({ memory: 3 })],
+    ['TD-013', 'memory zero', withApp({ memory: 0 })],
     ['TD-014', 'bridge mode (networkMode absent)', { ...compliant(), networkMode: undefined }],
     [
       'TD-016',
@@ -145,6 +151,15 @@ describe('task-definition rules fail where the catalogue says', () => {
         'TD-003',
       ),
     ).toEqual(['pass']);
+  });
+
+  it('TD-013: 6 MiB and more is a usable limit, also when a template gives it as text', async () => {
+    expect((await statuses(withApp({ memory: 6 }))).byRule.get('TD-013')).toEqual(['pass']);
+    expect((await statuses(withApp({ memory: '512' }))).byRule.get('TD-013')).toEqual(['pass']);
+    const { report } = await statuses(withApp({ memory: 5 }));
+    expect(report.findings.find((f) => f.rule === 'TD-013')?.message).toBe(
+      "memory 5 MiB is below ECS's 6 MiB floor: not a usable hard limit",
+    );
   });
 
   it('TD-026: required tag keys missing', async () => {

@@ -3,6 +3,7 @@
  * dropped, null treated as absent, containers matched by name, and environment, secrets and tags compared
  * as sets (their order is not meaning).
  */
+import { withoutNulls } from '../absent.ts';
 import { READ_ONLY_FIELDS, type TaskDefinition } from '../task-definition.ts';
 
 const readOnly = new Set<string>(READ_ONLY_FIELDS);
@@ -74,7 +75,7 @@ export const diffTaskDefinitions = (
   ignore: readonly string[] = [],
 ): string[] => {
   const strip = (td: TaskDefinition) =>
-    Object.fromEntries(Object.entries(td).filter(([field]) => !readOnly.has(field)));
+    Object.fromEntries(Object.entries(withoutNulls(td)).filter(([field]) => !readOnly.has(field)));
   const out: string[] = [];
   walk(normalise(strip(expected)), normalise(strip(actual)), '', out);
   return out.filter((path) => !ignore.includes(path));

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { withoutNulls } from '../absent.ts';
 import { RejectedEventError } from '../errors.ts';
 import { type OutcomeKindName, rejected } from '../outcome.ts';
 import type { Log } from '../ports/log.ts';
@@ -12,9 +13,12 @@ export const eventIdOf = (input: unknown): string => {
   return typeof id === 'string' && id.length > 0 ? id.slice(0, 128) : '(no id)';
 };
 
-/** Validates an event without throwing: a failure names the event id and the first bad field. */
+/**
+ * Validates an event without throwing: a failure names the event id and the first bad field. Nulls are
+ * absent fields (withoutNulls), so an optional field sent as null is accepted as missing.
+ */
 export const parseEvent = <S extends z.ZodType>(schema: S, input: unknown): Parsed<z.infer<S>> => {
-  const result = schema.safeParse(input);
+  const result = schema.safeParse(withoutNulls(input));
   if (result.success) return { ok: true, event: result.data };
   const issue = innermost(result.error.issues[0]);
   const field = formatPath(issue?.path ?? []) || '(event)';

@@ -2,6 +2,7 @@
  * The guardrail engine: runs every rule that is not `off`, turns checks into findings under the resolved
  * mode, applies waivers, and never lets a rule's own failure pass: it becomes an `error` finding.
  */
+import { withoutNulls } from '../absent.ts';
 import { rules } from './catalogue.ts';
 import {
   findWaiver,
@@ -114,11 +115,14 @@ const contextFor = (guardrails: GuardrailsConfig, scope: EvaluationScope): RuleC
 });
 
 export const evaluateTaskDefinition = async (
-  taskDefinition: TaskDefinitionShape,
-  tags: Tag[],
+  described: TaskDefinitionShape,
+  describedTags: Tag[],
   guardrails: GuardrailsConfig,
   scope: EvaluationScope,
 ): Promise<GuardrailReport> => {
+  // Describe output reaches here straight from the use cases: null means absent for every rule.
+  const taskDefinition = withoutNulls(described);
+  const tags = withoutNulls(describedTags ?? []);
   const report = emptyReport();
   const context = contextFor(guardrails, scope);
   const images = new Map(
@@ -130,7 +134,7 @@ export const evaluateTaskDefinition = async (
   const withImages: EvaluationScope = { ...scope, imageOf: (container) => images.get(container) };
   let secrets: Awaited<ReturnType<typeof scanForSecrets>> | Error;
   try {
-    secrets = await scanForSecrets(taskDefinition);
+    secrets = await scanForSecrets(taskDefinition, { allowedEnvNames: guardrails.allowedEnvNames });
   } catch (error) {
     secrets = error instanceof Error ? error : new Error(String(error));
   }
@@ -154,10 +158,11 @@ export const evaluateTaskDefinition = async (
 };
 
 export const evaluateService = (
-  service: ServiceShape,
+  described: ServiceShape,
   guardrails: GuardrailsConfig,
   scope: EvaluationScope,
 ): GuardrailReport => {
+  const service = withoutNulls(described);
   const report = emptyReport();
   const context = contextFor(guardrails, scope);
   for (const rule of rules) {

@@ -3,6 +3,7 @@
  * output, a bare task definition or RegisterTaskDefinition input, `describe-services` output, or a
  * CloudFormation template (PascalCase properties, intrinsic functions rendered best-effort).
  */
+import { withoutNulls } from '../absent.ts';
 import type { ServiceShape, Tag, TaskDefinitionShape } from './types.ts';
 
 export type CheckSubject =
@@ -28,33 +29,78 @@ const pseudo: Record<string, string> = {
   'AWS::StackName': 'stack',
 };
 
-/** Renders Ref, Fn::Sub, Fn::Join and Fn::GetAtt to strings; other intrinsics stay as they are. */
-const render = (value: unknown): unknown => {
-  if (Array.isArray(value)) return value.map(render);
-  if (!value || typeof value !== 'object') return value;
-  const entries = Object.entries(value as Record<string, unknown>);
-  if (entries.length === 1) {
-    const [key, arg] = entries[0] as [string, unknown];
-    if (key === 'Ref' && typeof arg === 'string') return pseudo[arg] ?? arg;
-    if (key === 'Fn::GetAtt') return Array.isArray(arg) ? arg.join('.') : String(arg);
-    if (key === 'Fn::Join' && Array.isArray(arg) && typeof arg[0] === 'string' && Array.isArray(arg[1])) {
-      const parts = (arg[1] as unknown[]).map(render);
-      if (parts.every((p) => typeof p === 'string')) return parts.join(arg[0]);
+/** Marks a value CloudFormation removes (`Ref: AWS::NoValue`); its key is dropped. */
+const noValue = Symbol('AWS::NoValue');
+
+/**
+ * Renders intrinsics to what can be known without deploying: pseudo parameters to placeholders, `Ref` and
+ * `Fn::GetAtt` of template resources and parameters to `${Name}` / `${Resource.Attribute}` (the notation of
+ * `Fn::Sub`, so a secret-named variable fed from a parameter reads as a reference, not a literal),
+ * `Fn::Sub`, `Fn::Join`, `Fn::Select` over known lists and `Fn::FindInMap` over the template's Mappings.
+ * Conditions (`Fn::If`) resolve only when both branches agree; other intrinsics stay as they are.
+ */
+const renderWith = (mappings: Record<string, unknown>) => {
+  const render = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(render).filter((item) => item !== noValue);
+    if (!value || typeof value !== 'object') return value;
+    const entries = Object.entries(value as Record<string, unknown>);
+    if (entries.length === 1) {
+      const [key, raw] = entries[0] as [string, unknown];
+      const arg = key === 'Fn::Sub' ? raw : render(raw);
+      if (key === 'Ref' && typeof arg === 'string') {
+        if (arg === 'AWS::NoValue') return noValue;
+        return pseudo[arg] ?? `\${${arg}}`;
+      }
+      if (key === 'Fn::GetAtt') return `\${${Array.isArray(arg) ? arg.join('.') : String(arg)}}`;
+      if (key === 'Fn::Join' && Array.isArray(arg) && typeof arg[0] === 'string' && Array.isArray(arg[1])) {
+        const parts = arg[1] as unknown[];
+        if (parts.every((p) => typeof p === 'string')) return parts.join(arg[0]);
+      }
+      if (key === 'Fn::Select' && Array.isArray(arg) && Array.isArray(arg[1])) {
+        const chosen: unknown = (arg[1] as unknown[])[Number(arg[0])];
+        if (chosen !== undefined) return chosen;
+      }
+      if (key === 'Fn::FindInMap' && Array.isArray(arg) && arg.every((a) => typeof a === 'string')) {
+        const [map, top, second] = arg;
+        const found = record(record(mappings[map ?? ''])?.[top ?? ''])?.[second ?? ''];
+        if (found !== undefined) return render(found);
+      }
+      if (key === 'Fn::If' && Array.isArray(arg) && arg.length === 3 && same(arg[1], arg[2])) return arg[1];
+      if (key === 'Fn::Sub') return renderSub(raw, render);
+      return { [key]: arg };
     }
-    if (key === 'Fn::Sub') {
-      const template: unknown = Array.isArray(arg) ? arg[0] : arg;
-      if (typeof template === 'string')
-        return template.replace(/\$\{([^}!]+)\}/g, (_m, name: string) => pseudo[name] ?? name);
-    }
-  }
-  return Object.fromEntries(entries.map(([key, inner]) => [key, render(inner)]));
+    return Object.fromEntries(
+      entries.map(([key, inner]) => [key, render(inner)] as const).filter(([, inner]) => inner !== noValue),
+    );
+  };
+  return render;
+};
+
+const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+
+/** `Fn::Sub`: pseudo parameters and given variables filled in, other names kept as `${Name}`. */
+const renderSub = (raw: unknown, render: (value: unknown) => unknown): unknown => {
+  const [template, variables] = Array.isArray(raw) ? (raw as unknown[]) : [raw, {}];
+  if (typeof template !== 'string') return { 'Fn::Sub': raw };
+  const given = record(render(variables)) ?? {};
+  return template.replace(/\$\{(!?)([^}]+)\}/g, (match, escaped: string, name: string) => {
+    if (escaped) return `\${${name}}`;
+    const value = given[name] ?? pseudo[name];
+    return typeof value === 'string' ? value : match;
+  });
 };
 
 const camel = (key: string): string => renamed[key] ?? key.charAt(0).toLowerCase() + key.slice(1);
 
+/** An intrinsic the renderer left alone keeps its CloudFormation spelling. */
+const isIntrinsic = (value: object): boolean => {
+  const keys = Object.keys(value);
+  return keys.length === 1 && /^(Ref|Condition|Fn::\w+)$/.test(keys[0] ?? '');
+};
+
 const camelize = (value: unknown): unknown => {
   if (Array.isArray(value)) return value.map(camelize);
-  if (!value || typeof value !== 'object') return value;
+  if (!value || typeof value !== 'object' || isIntrinsic(value)) return value;
   return Object.fromEntries(
     Object.entries(value as Record<string, unknown>).map(([key, inner]) => [
       camel(key),
@@ -85,10 +131,11 @@ const checkShape = (td: TaskDefinitionShape, resource: string): TaskDefinitionSh
 };
 
 export const subjectsOf = (input: unknown): CheckSubject[] => {
-  const root = record(input);
+  const root = record(withoutNulls(input));
   if (!root) throw new UnrecognisedInputError('expected a JSON object');
   const resources = record(root.Resources);
   if (resources) {
+    const render = renderWith(record(root.Mappings) ?? {});
     const subjects: CheckSubject[] = [];
     for (const [logicalId, resource] of Object.entries(resources)) {
       const { Type: type, Properties: properties } = record(resource) ?? {};

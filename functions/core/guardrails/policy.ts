@@ -65,7 +65,13 @@ export const guardrailsSchema = z
     secretEnvNames: z
       .array(z.string().min(1))
       .default([])
-      .describe('Extra environment names that hold secrets'),
+      .describe(
+        'TD-009: extra words or names that mark a secret-holding environment variable (any case and position)',
+      ),
+    allowedEnvNames: z
+      .array(z.string().min(1))
+      .default([])
+      .describe('TD-009, TD-010: environment names or globs (any case) known to hold no secret'),
     allowedSecretAccounts: z.array(z.string().regex(/^\d{12}$/)).default([]),
     fargatePlatformVersions: z
       .record(z.string(), z.string())
@@ -128,6 +134,7 @@ export const settingsOf = (guardrails: GuardrailsConfig): GuardrailSettings => (
   allowedRegistries: guardrails.allowedRegistries,
   allowedCapabilities: guardrails.allowedCapabilities,
   secretEnvNames: guardrails.secretEnvNames,
+  allowedEnvNames: guardrails.allowedEnvNames,
   allowedSecretAccounts: guardrails.allowedSecretAccounts,
   fargatePlatformVersions: guardrails.fargatePlatformVersions,
 });

@@ -21,7 +21,17 @@ const securitySeverity: Record<Severity, string> = {
   critical: '9.5',
 };
 
-export const toSarif = (findings: readonly FileFinding[], version: string) => ({
+/** Files `deckhand check` found but did not judge, with why; reported as notes of the run. */
+export interface SkippedFile {
+  file: string;
+  reason: string;
+}
+
+export const toSarif = (
+  findings: readonly FileFinding[],
+  version: string,
+  skipped: readonly SkippedFile[] = [],
+) => ({
   $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
   version: '2.1.0' as const,
   runs: [
@@ -42,6 +52,16 @@ export const toSarif = (findings: readonly FileFinding[], version: string) => ({
           })),
         },
       },
+      invocations: [
+        {
+          executionSuccessful: true,
+          toolExecutionNotifications: skipped.map(({ file, reason }) => ({
+            level: 'note',
+            message: { text: `skipped: ${reason}` },
+            locations: [{ physicalLocation: { artifactLocation: { uri: file } } }],
+          })),
+        },
+      ],
       results: findings
         .filter((finding) => finding.status !== 'pass')
         .map((finding) => ({

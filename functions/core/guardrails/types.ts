@@ -85,6 +85,7 @@ export interface GuardrailSettings {
   allowedRegistries: string[];
   allowedCapabilities: string[];
   secretEnvNames: string[];
+  allowedEnvNames: string[];
   allowedSecretAccounts: string[];
   fargatePlatformVersions: Record<string, string>;
   profile: 'baseline' | 'restricted';
