@@ -5,6 +5,7 @@
 import type { RejectedEventError } from './errors.ts';
 import type { Finding } from './guardrails/types.ts';
 import type { Log } from './ports/log.ts';
+import type { PromotionStatus } from './ports/records.ts';
 import type { StopClassification } from './rollouts/stop-classifier.ts';
 
 export type OutcomeKind =
@@ -159,16 +160,8 @@ export interface PromotionAction {
   tag: string;
   /** The pinned reference `<repository-uri>@<digest>`. */
   image: string;
-  status:
-    | 'awaiting-approval'
-    | 'approved'
-    | 'declined'
-    | 'expired'
-    | 'promoted'
-    | 'cancelled'
-    | 'superseded'
-    | 'frozen'
-    | 'released';
+  /** The promotion's status once moved on, or what happened to the deploy it made. */
+  status: Exclude<PromotionStatus, 'waiting'> | 'frozen' | 'released';
   reason?: string;
   approvers?: string[];
   required?: number;

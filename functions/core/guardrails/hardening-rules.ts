@@ -2,7 +2,7 @@
 import { parseImageName, registryAllowed } from './image-name.ts';
 import { perContainer, networkModeOf, rule, taskLevel } from './rule-helpers.ts';
 import type { TaskDefinitionRule } from './types.ts';
-import { missingTagKeys } from './types.ts';
+import { requiredTags } from './types.ts';
 
 const dangerousHostPaths = ['/var/run/docker.sock', '/run/docker.sock', '/proc', '/sys', '/etc', '/root'];
 
@@ -188,12 +188,8 @@ export const hardeningRules: TaskDefinitionRule[] = [
     defaultMode: 'audit',
     anchors: 'Security Hub ECS.15; Config tagged-ecs-taskdefinition',
     check: ({ tags }, { settings }) => {
-      const missing = missingTagKeys(tags, settings.requiredTagKeys);
-      return taskLevel(
-        'tags',
-        missing.length === 0,
-        missing.length > 0 ? `missing tag(s) ${missing.join(', ')}` : 'required tags present',
-      );
+      const { passed, message } = requiredTags(tags, settings.requiredTagKeys);
+      return taskLevel('tags', passed, message);
     },
   }),
   rule({

@@ -1,6 +1,6 @@
 /** Service rules SVC-001 … SVC-006 of the guardrail catalogue, over the DescribeServices API shape. */
 import type { Check, ServiceRule, ServiceShape } from './types.ts';
-import { missingTagKeys } from './types.ts';
+import { requiredTags } from './types.ts';
 
 const rule = (definition: Omit<ServiceRule, 'subject'>): ServiceRule => ({
   subject: 'service',
@@ -79,12 +79,8 @@ export const serviceRules: ServiceRule[] = [
     defaultMode: 'audit',
     anchors: 'Security Hub ECS.13; Config tagged-ecs-service',
     check: (service, { settings }) => {
-      const missing = missingTagKeys(service.tags ?? [], settings.requiredTagKeys);
-      return one(
-        'tags',
-        missing.length === 0,
-        missing.length > 0 ? `missing tag(s) ${missing.join(', ')}` : 'required tags present',
-      );
+      const { passed, message } = requiredTags(service.tags ?? [], settings.requiredTagKeys);
+      return one('tags', passed, message);
     },
   }),
   rule({

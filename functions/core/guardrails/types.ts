@@ -123,8 +123,15 @@ export interface ServiceRule extends RuleBase {
 
 export type Rule = TaskDefinitionRule | ServiceRule;
 
-/** The required tag keys these tags lack (TD-026, SVC-004). */
-export const missingTagKeys = (tags: readonly Tag[], required: readonly string[]): string[] => {
+/** TD-026 and SVC-004: whether the tags carry every required key, and what to say. */
+export const requiredTags = (
+  tags: readonly Tag[],
+  required: readonly string[],
+): { passed: boolean; message: string } => {
   const keys = new Set(tags.map((tag) => tag.key ?? ''));
-  return required.filter((key) => !keys.has(key));
+  const missing = required.filter((key) => !keys.has(key));
+  return {
+    passed: missing.length === 0,
+    message: missing.length > 0 ? `missing tag(s) ${missing.join(', ')}` : 'required tags present',
+  };
 };
