@@ -1,5 +1,6 @@
 /** `deckhand status [pipeline]` and `deckhand resume <pipeline>`: what each service runs, and un-pausing. */
 import { ConfigError } from '#core/errors.ts';
+import { freezeOf } from '#core/freeze/active.ts';
 import { serviceKeyOf } from '#core/service-key.ts';
 import { wireCli } from './session.ts';
 
@@ -12,6 +13,9 @@ export interface ServiceStatus {
   tag?: string;
   lastRollout?: { digest: string; tag: string; status: string; at: string; reason?: string };
   paused?: { since: string; reason: string };
+  /** The pipeline's newest unfinished promotion: waiting for its bake, for approvers, or approved. */
+  promotion?: { tag: string; digest: string; status: string; approvals: string[]; expiresAt?: string };
+  frozen?: { until: string; reason: string };
 }
 
 const selected = (configPath: string | undefined, pipeline: string | undefined) => {
@@ -28,7 +32,10 @@ export const status = async (
 ): Promise<number> => {
   const { deps, pipelines } = selected(options.config, options.pipeline);
   const rows: ServiceStatus[] = [];
+  const [open, freezes] = await Promise.all([deps.ledger.promotions.open(), deps.ledger.freezes.list()]);
   for (const pipeline of pipelines) {
+    const promotion = open.filter((p) => p.pipeline === pipeline.name).at(-1);
+    const frozen = freezeOf(deps.config, pipeline, freezes, deps.clock.now());
     for (const target of pipeline.targets) {
       const serviceKey = serviceKeyOf(target.cluster, target.service);
       const [snapshots, head, rollouts, pause] = await Promise.all([
@@ -57,6 +64,18 @@ export const status = async (
             }
           : {}),
         ...(pause ? { paused: { since: pause.pausedAt, reason: pause.reason } } : {}),
+        ...(promotion
+          ? {
+              promotion: {
+                tag: promotion.tag,
+                digest: promotion.digest,
+                status: promotion.status,
+                approvals: promotion.approvals.map((a) => a.approver),
+                ...(promotion.expiresAt ? { expiresAt: promotion.expiresAt } : {}),
+              },
+            }
+          : {}),
+        ...(frozen ? { frozen: { until: frozen.until.toISOString(), reason: frozen.reason } } : {}),
       });
     }
   }
@@ -67,11 +86,18 @@ export const status = async (
   for (const row of rows) {
     write(
       [
-        `${row.pipeline}  ${row.cluster}/${row.service}${row.paused ? '  PAUSED' : ''}`,
+        `${row.pipeline}  ${row.cluster}/${row.service}${row.paused ? '  PAUSED' : ''}${row.frozen ? '  FROZEN' : ''}`,
         `  running   ${row.taskDefinition ?? '(service not found)'}`,
         `  deployed  ${row.tag ?? '-'} ${row.digest ?? ''}`.trimEnd(),
         `  last      ${row.lastRollout ? `${row.lastRollout.tag} ${row.lastRollout.status} at ${row.lastRollout.at}` : '-'}`,
         ...(row.paused ? [`  paused    since ${row.paused.since}: ${row.paused.reason}`] : []),
+        ...(row.frozen ? [`  frozen    until ${row.frozen.until}: ${row.frozen.reason}`] : []),
+        ...(row.promotion
+          ? [
+              `  promotion ${row.promotion.tag} ${row.promotion.status}` +
+                `${row.promotion.status === 'awaiting-approval' ? ` (approvals: ${row.promotion.approvals.join(', ') || 'none'}; expires ${row.promotion.expiresAt ?? '-'})` : ''}`,
+            ]
+          : []),
       ].join('\n'),
     );
   }

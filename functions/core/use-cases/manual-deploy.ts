@@ -40,10 +40,15 @@ const pipelineOf = (deps: ManualDeps, name: string) => {
   return pipeline;
 };
 
-/** The image a tag or digest names, as the ledger saw it deployed (or promoted) from the same repository. */
+/** The image a tag or digest names, as the ledger saw it held, promoted or deployed from the same repository. */
 const findImage = async (deps: ManualDeps, pipeline: string, ref: string) => {
   const repository = repositoryOf(deps.config, pipeline);
   const related = deps.config.pipelines.filter((p) => repositoryOf(deps.config, p.name) === repository);
+  // A push held by a freeze is the usual break-glass case: the ledger knows it only as held.
+  const held = (await deps.ledger.freezes.held()).find(
+    (h) => h.repository === repository && (h.digest === ref || h.tag === ref),
+  );
+  if (held) return held;
   for (const p of related) {
     for (const promotion of await deps.ledger.promotions.list(p.name))
       if (promotion.digest === ref || promotion.tag === ref) return promotion;

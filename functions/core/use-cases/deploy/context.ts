@@ -81,6 +81,7 @@ export const deployAction = (
   ...(push.serviceTags.has(target.serviceKey)
     ? { serviceTags: push.serviceTags.get(target.serviceKey) }
     : {}),
+  ...(push.breakGlass ? { breakGlass: push.breakGlass } : {}),
   ...extra,
 });
 
