@@ -171,7 +171,10 @@ export interface PromotionAction {
   /** The deploy the promotion (or a release) made, when it made one. */
   deploy?: DeployOutcome;
 }
-export type PromotionOutcome = OutcomeOf<'promotion', PromotionAction>;
+export type PromotionOutcome = OutcomeOf<'promotion', PromotionAction> & {
+  /** Pushes parked for their scan that the timers re-judged once the gate's timeout passed. */
+  resumed?: DeployOutcome[];
+};
 
 /** A Slack interaction (button click) answered over the Function URL. */
 export interface InteractionAction {

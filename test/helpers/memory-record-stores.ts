@@ -63,6 +63,12 @@ export const memoryScans = (state: MemoryState): ScanStore => ({
     state.parked.get(digest)?.delete(eventId);
     return done(undefined);
   },
+  waiting() {
+    const all = [...state.parked].flatMap(([digest, events]) =>
+      [...events.keys()].map((eventId) => ({ digest, eventId })),
+    );
+    return done(all.sort(byKey((p) => `${p.digest}#${p.eventId}`)));
+  },
 });
 
 export const memoryAudits = (state: MemoryState): AuditStore => {

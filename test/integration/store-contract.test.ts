@@ -302,6 +302,17 @@ const contract = (make: () => Subject) => {
     await ledger.scans.unpark(f.digest, 'event-a');
     await ledger.scans.unpark(f.digest, 'event-missing');
     expect(await ledger.scans.parked(f.digest)).toEqual([{ eventId: 'event-b', event: event('b') }]);
+    // The index of every parked push spans digests (other tests' pushes may be in it too).
+    const other = `${f.digest}0`;
+    const mine = async () =>
+      (await ledger.scans.waiting()).filter((w) => w.digest === f.digest || w.digest === other);
+    await ledger.scans.park(other, { eventId: 'event-z', event: event('z') });
+    expect(await mine()).toEqual([
+      { digest: f.digest, eventId: 'event-b' },
+      { digest: other, eventId: 'event-z' },
+    ]);
+    await ledger.scans.unpark(other, 'event-z');
+    expect(await mine()).toEqual([{ digest: f.digest, eventId: 'event-b' }]);
     expect(await ledger.scans.get(f.digest), 'parking leaves the scan alone').toEqual(scan);
   });
 

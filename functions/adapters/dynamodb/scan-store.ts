@@ -1,4 +1,7 @@
-/** Scans (pk `scan#<digest>`, sk `scan`) and the pushes parked on them (sk `pending#<event id>`). */
+/**
+ * Scans (pk `scan#<digest>`, sk `scan`) and the pushes parked on them (sk `pending#<event id>`), with an index
+ * of every parked push in one partition (pk `parked`, sk `<digest>#<event id>`) for the timers.
+ */
 import type { ParkedPush, ScanRecord } from '#core/ports/records.ts';
 import type { ScanStore } from '#core/ports/stores.ts';
 import { recordRetentionDays } from './items.ts';
@@ -23,6 +26,13 @@ export const createScanStore = (table: LedgerTable): ScanStore => ({
       event: JSON.stringify(event),
       ttl: table.ttl(parkedDays),
     });
+    await table.put({
+      pk: 'parked',
+      sk: `${digest}#${eventId}`,
+      digest,
+      eventId,
+      ttl: table.ttl(parkedDays),
+    });
   },
 
   async parked(digest) {
@@ -34,5 +44,11 @@ export const createScanStore = (table: LedgerTable): ScanStore => ({
 
   async unpark(digest, eventId) {
     await table.delete({ pk: `scan#${digest}`, sk: `pending#${eventId}` });
+    await table.delete({ pk: 'parked', sk: `${digest}#${eventId}` });
+  },
+
+  async waiting() {
+    const items = await table.query<{ digest: string; eventId: string }>('parked');
+    return items.map(({ digest, eventId }) => ({ digest, eventId }));
   },
 });

@@ -28,7 +28,10 @@ export const noticesFor = (outcome: Outcome, context: NoticeContext): Notice[] =
     case 'drift':
       return driftNotices(outcome, context);
     case 'promotion':
-      return promotionNotices(outcome, context);
+      return [
+        ...promotionNotices(outcome, context),
+        ...(outcome.resumed ?? []).flatMap((inner) => deployNotices(inner, context)),
+      ];
     case 'interaction':
       // A click's answer goes back to Slack in the HTTP response; what the decision changed is a
       // promotion outcome of its own (DecisionResult.outcome), told through the promotion's thread.

@@ -68,6 +68,8 @@ export interface ScanStore {
   park(digest: string, push: ParkedPush): Promise<void>;
   parked(digest: string): Promise<ParkedPush[]>;
   unpark(digest: string, eventId: string): Promise<void>;
+  /** Every parked push, whatever its digest, in (digest, event id) order: the timers apply gate timeouts. */
+  waiting(): Promise<{ digest: string; eventId: string }[]>;
 }
 
 /** Guardrail findings on changes made outside Deckhand. */

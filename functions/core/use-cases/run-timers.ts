@@ -8,6 +8,8 @@
  *  2. Approval requests past their expiry are `expired`; approved promotions deploy.
  *  3. Deploys held by a freeze whose window ended: the newest held image per pipeline deploys, older ones
  *     are dropped.
+ *  4. Pushes parked for a scan that has not come within the gate's `timeoutMinutes` are judged again, so the
+ *     gate's `onTimeout` (block or deploy) applies without waiting for a redelivery.
  *  Every deploy goes through the same path as a push (guardrails, scan gate, one registration per family,
  *  the one roll operation, the ledger).
  *
@@ -25,7 +27,7 @@ import { sourceHealth } from '../promotions/source-health.ts';
 import { parseDuration } from '../rollouts/duration.ts';
 import { parseTagPolicy } from '../tag-policy.ts';
 import type { DeployDeps } from './deploy/context.ts';
-import { deploy } from './deploy-image.ts';
+import { deploy, handleImageAction } from './deploy-image.ts';
 
 export interface TimerDeps extends DeployDeps {
   ledger: DeployDeps['ledger'] & Pick<Ledger, 'promotions' | 'freezes'>;
@@ -158,6 +160,24 @@ const release = async (deps: TimerDeps): Promise<PromotionAction[]> => {
   return actions;
 };
 
+/** Parked pushes past the shortest gate timeout, judged again; the deploy path applies each gate's own. */
+const gateTimeouts = async (deps: TimerDeps): Promise<DeployOutcome[]> => {
+  const { scans } = deps.ledger;
+  const limits = deps.config.pipelines.flatMap((p) => (p.scanGate ? [p.scanGate.timeoutMinutes] : []));
+  if (limits.length === 0) return [];
+  const due = deps.clock.now().getTime() - Math.min(...limits) * 60_000;
+  const resumed: DeployOutcome[] = [];
+  for (const { digest, eventId } of await scans.waiting()) {
+    const parked = (await scans.parked(digest)).find((p) => p.eventId === eventId);
+    const pushedAt = Date.parse(String((parked?.event as { time?: unknown } | undefined)?.time));
+    if (parked && !(pushedAt <= due)) continue;
+    const outcome = parked ? await handleImageAction(parked.event, deps) : undefined;
+    if (outcome?.outcome !== 'pending') await scans.unpark(digest, eventId);
+    if (outcome) resumed.push(outcome);
+  }
+  return resumed;
+};
+
 export const runTimers = async (deps: TimerDeps, eventId = 'tick'): Promise<PromotionOutcome> => {
   const actions: PromotionAction[] = [];
   const failures: string[] = [];
@@ -178,6 +198,7 @@ export const runTimers = async (deps: TimerDeps, eventId = 'tick'): Promise<Prom
     }
   }
   actions.push(...(await release(deps)));
+  const resumed = await gateTimeouts(deps);
   const changed = actions.map((a) => a.status);
   return {
     kind: 'promotion',
@@ -189,10 +210,11 @@ export const runTimers = async (deps: TimerDeps, eventId = 'tick'): Promise<Prom
         ? 'released'
         : changed.includes('awaiting-approval')
           ? 'awaiting-approval'
-          : actions.length > 0
+          : actions.length > 0 || resumed.length > 0
             ? 'recorded'
             : 'ignored',
     actions,
+    ...(resumed.length > 0 ? { resumed } : {}),
     ...(failures.length > 0 ? { reason: `retrying next tick: ${failures.join('; ')}` } : {}),
   };
 };
