@@ -24,6 +24,7 @@ import { createDynamoDbClient, stateTableName } from '#adapters/aws-clients.ts';
 import { createStateTable } from '#adapters/state-table.ts';
 import { READ_ONLY_FIELDS } from '#core/task-definition.ts';
 import { buildHandler } from '../build.ts';
+import { demoApprover, demoSigningSecret, runBrakes } from './demo-brakes.ts';
 import { lambdaContext } from './lambda-context.ts';
 import { projectRoot } from './moto.ts';
 import { ecrUri, fargateService, Seeder, webTaskDefinition } from './seed.ts';
@@ -50,7 +51,16 @@ export interface DemoResult {
   outputDir: string;
 }
 
-const handlerNames = ['image-push', 'image-scan', 'ecs-events', 'alarm', 'ecs-change', 'drift'] as const;
+const handlerNames = [
+  'image-push',
+  'image-scan',
+  'ecs-events',
+  'alarm',
+  'ecs-change',
+  'drift',
+  'timers',
+  'slack-actions',
+] as const;
 type HandlerName = (typeof handlerNames)[number];
 const region = 'eu-west-1';
 let sequence = 0;
@@ -99,11 +109,12 @@ export const runDemo = async (
     (async () => {
       await createStateTable(createDynamoDbClient(), stateTableName());
       await seed.repository('web');
-      for (const tag of ['1.4.0', '1.5.0', '1.5.1']) digests[tag] = await seed.pushImage('web', tag);
+      for (const tag of ['1.4.0', '1.5.0', '1.5.1', '1.5.2']) digests[tag] = await seed.pushImage('web', tag);
       const network = await seed.vpc();
       const td = await seed.taskDefinition(webTaskDefinition('web', `${uri}:1.3.0`, account));
-      for (const cluster of ['staging', 'prod']) await seed.cluster(cluster);
+      for (const cluster of ['staging', 'prod', 'prod-eu']) await seed.cluster(cluster);
       await seed.service(fargateService('staging', 'web', td, network));
+      await seed.service(fargateService('prod-eu', 'web', td, network));
       await seed.service(fargateService('prod', 'web', td, network));
       await seed.service(fargateService('prod', 'worker', td, network));
       await new CloudWatchClient({}).send(
@@ -163,6 +174,16 @@ export const runDemo = async (
                 bake: '10m',
                 alarms: ['web-5xx'],
               },
+              {
+                name: 'web-eu',
+                promote: {
+                  from: 'web-staging',
+                  after: '1s',
+                  approval: { approvers: [demoApprover], expires: '1h' },
+                },
+                team: 'payments',
+                targets: [{ cluster: 'prod-eu', service: 'web' }],
+              },
             ],
           },
           null,
@@ -173,12 +194,13 @@ export const runDemo = async (
   );
   expect(
     true,
-    `account ${account}: repository web (1.4.0, 1.5.0, 1.5.1), clusters staging and prod, services web and worker, alarm web-5xx`,
+    `account ${account}: repository web (1.4.0 … 1.5.2), clusters staging, prod and prod-eu, services web and worker, alarm web-5xx`,
   );
 
   // The handlers as they ship: esbuild bundles, wired at import from the environment.
   process.env.DECKHAND_CONFIG = join(workDir, 'deckhand.config.json');
   process.env.DECKHAND_SLACK_API_URL = receiver.apiUrl;
+  process.env.DECKHAND_SLACK_SIGNING_SECRET = demoSigningSecret;
   const handlers = {} as Record<HandlerName, Handler>;
   await report.wait(
     'bundling the handlers with esbuild',
@@ -196,6 +218,12 @@ export const runDemo = async (
    * again afterwards, as Lambda's retry would. The first completed outcome is the step's.
    */
   const deliver = async (name: HandlerName, event: Json) => {
+    // The scheduler runs one tick at a time (reserved concurrency 1): repeats come one after another.
+    if (name === 'timers') {
+      const first = await handlers[name](structuredClone(event), lambdaContext(name));
+      for (let n = 1; n < copies; n += 1) await handlers[name](structuredClone(event), lambdaContext(name));
+      return first;
+    }
     const settled = await Promise.allSettled(
       Array.from({ length: copies }, () => handlers[name](structuredClone(event), lambdaContext(name))),
     );
@@ -511,6 +539,26 @@ export const runDemo = async (
       driftText.includes('role/Admin'),
     'drift report: prod/web revision and config drift (app.privileged), changed by role/Admin',
   );
+
+  await runBrakes({
+    step,
+    expect,
+    invoke,
+    handler: (name) => handlers[name],
+    report,
+    envelope,
+    push,
+    scan,
+    running,
+    image: async (taskDefinition) =>
+      (
+        await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition }))
+      ).taskDefinition?.containerDefinitions?.find((c) => c.name === 'app')?.image ?? '',
+    receiver,
+    pinned: (tag) => `${uri}@${digests[tag]}`,
+    config: join(workDir, 'deckhand.config.json'),
+    copies,
+  });
 
   mkdirSync(outputDir, { recursive: true });
   writeFileSync(

@@ -142,9 +142,27 @@ const release = async (deps: TimerDeps): Promise<PromotionAction[]> => {
     if (pipeline && freezeOf(config, pipeline, adHoc, clock.now())) continue;
     const [newest, ...older] = held.sort((a, b) => b.pushedAt.localeCompare(a.pushedAt));
     if (!newest) continue;
-    const outcome = pipeline
-      ? await deployTo(pipeline, newest, `release:${name}:${newest.digest}`, 'Deckhand Freeze Release', deps)
-      : undefined;
+    let outcome: DeployOutcome | undefined;
+    try {
+      outcome = pipeline
+        ? await deployTo(
+            pipeline,
+            newest,
+            `release:${name}:${newest.digest}`,
+            'Deckhand Freeze Release',
+            deps,
+          )
+        : undefined;
+    } catch (error) {
+      // Held until the next tick: another tick may be releasing it right now.
+      if (!(error instanceof TransientError)) throw error;
+      deps.log.warn('held deploy not released', {
+        pipeline: name,
+        digest: newest.digest,
+        error: errorMessage(error),
+      });
+      continue;
+    }
     for (const item of [newest, ...older]) await ledger.freezes.release(name, item.digest);
     actions.push({
       pipeline: name,
