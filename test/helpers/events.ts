@@ -1,6 +1,7 @@
 /** Builders for real-shaped events, starting from the samples in events/. */
 import { randomUUID } from 'node:crypto';
 import type { EcrImagePush } from '#core/events/ecr.ts';
+import { testAccount, testRegion } from './aws.ts';
 import { loadEvent } from './load-event.ts';
 
 export interface PushOptions {
@@ -28,4 +29,44 @@ export const pushEvent = (options: PushOptions): EcrImagePush => {
       'image-digest': options.digest,
     },
   };
+};
+
+export interface DeploymentOptions {
+  cluster: string;
+  service: string;
+  deploymentId: string | undefined;
+  /** Default SERVICE_DEPLOYMENT_COMPLETED. */
+  eventName?: string;
+  /** Event time and `updatedAt`; default now. */
+  time?: string;
+  reason?: string;
+  id?: string;
+}
+
+/** An "ECS Deployment State Change" for a service of the current moto account, from AWS's sample. */
+export const deploymentEvent = (options: DeploymentOptions) => {
+  const event = loadEvent<{
+    id: string;
+    account: string;
+    region: string;
+    time: string;
+    resources: string[];
+    detail: Record<string, unknown>;
+  }>('aws.ecs/deployment-state-change-completed.awsdocs');
+  const time = options.time ?? new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const eventName = options.eventName ?? 'SERVICE_DEPLOYMENT_COMPLETED';
+  Object.assign(event, {
+    id: options.id ?? randomUUID(),
+    account: testAccount(),
+    region: testRegion(),
+    time,
+    resources: [`arn:aws:ecs:${testRegion()}:${testAccount()}:service/${options.cluster}/${options.service}`],
+  });
+  Object.assign(event.detail, {
+    eventName,
+    deploymentId: options.deploymentId,
+    updatedAt: time,
+    reason: options.reason ?? `ECS deployment ${options.deploymentId ?? ''} ${eventName}.`,
+  });
+  return event;
 };

@@ -5,7 +5,6 @@
  * push and releasing it, break-glass, and a manual rollback.
  */
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient, createDynamoDbClient, stateTableName } from '#adapters/aws-clients.ts';
 import { createDynamoDbLedger } from '#adapters/dynamodb/ledger.ts';
@@ -15,10 +14,9 @@ import { signedClick, SlackReceiver } from '../../scripts/lib/slack-receiver.ts'
 import { systemClock } from '#core/ports/clock.ts';
 import { testAccount, testRegion } from '../helpers/aws.ts';
 import { cliSession } from '../helpers/cli.ts';
-import { pushEvent } from '../helpers/events.ts';
-import { loadEvent } from '../helpers/load-event.ts';
+import { runningImage } from '../helpers/ecs.ts';
+import { deploymentEvent, pushEvent } from '../helpers/events.ts';
 
-const ecs = new ECSClient({});
 const ledger = createDynamoDbLedger(createDocumentClient(), stateTableName(), systemClock);
 const seed = new Seeder();
 const digests: Record<string, string> = {};
@@ -27,13 +25,7 @@ const approver = 'U012ABCDEF';
 const { writeConfig, cli, replay } = cliSession('brakes');
 let receiver: SlackReceiver;
 
-const running = async (cluster: string) => {
-  const { services } = await ecs.send(new DescribeServicesCommand({ cluster, services: ['web'] }));
-  const { taskDefinition } = await ecs.send(
-    new DescribeTaskDefinitionCommand({ taskDefinition: services?.[0]?.taskDefinition }),
-  );
-  return taskDefinition?.containerDefinitions?.[0]?.image ?? '';
-};
+const running = (cluster: string) => runningImage(cluster, 'web');
 const pinned = (tag: string) => `${ecrUri(testAccount(), testRegion(), 'web')}@${digests[tag]}`;
 const push = (tag: string) =>
   replay(
@@ -47,24 +39,8 @@ const push = (tag: string) =>
   );
 
 const completed = async (cluster: string, tag: string) => {
-  const event = loadEvent<{
-    id: string;
-    account: string;
-    region: string;
-    time: string;
-    resources: string[];
-    detail: Record<string, unknown>;
-  }>('aws.ecs/deployment-state-change-completed.awsdocs');
   const deploymentId = (await ledger.rollouts.get(`${cluster}/web`, digests[tag] ?? ''))?.deploymentId;
-  Object.assign(event, {
-    id: `completed-${cluster}-${tag}`,
-    account: testAccount(),
-    region: testRegion(),
-    time: new Date().toISOString(),
-    resources: [`arn:aws:ecs:${testRegion()}:${testAccount()}:service/${cluster}/web`],
-  });
-  Object.assign(event.detail, { deploymentId, updatedAt: new Date().toISOString() });
-  return replay(event);
+  return replay(deploymentEvent({ cluster, service: 'web', deploymentId }));
 };
 const settle = () => new Promise((done) => setTimeout(done, 1100));
 

@@ -1,20 +1,13 @@
 /** Drift against moto: deploy through Deckhand, then change the services by hand, as people do. */
 import { writeFileSync } from 'node:fs';
-import {
-  DescribeServicesCommand,
-  DescribeTaskDefinitionCommand,
-  ECSClient,
-  RegisterTaskDefinitionCommand,
-  type RegisterTaskDefinitionCommandInput,
-  UpdateServiceCommand,
-} from '@aws-sdk/client-ecs';
+import { ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoDbClient, stateTableName } from '#adapters/aws-clients.ts';
 import { createStateTable } from '#adapters/state-table.ts';
-import { READ_ONLY_FIELDS } from '#core/task-definition.ts';
 import { ecrUri, fargateService, Seeder, webTaskDefinition } from '../../scripts/lib/seed.ts';
 import { testAccount, testRegion } from '../helpers/aws.ts';
 import { cliSession } from '../helpers/cli.ts';
+import { registerVariant } from '../helpers/ecs.ts';
 import { pushEvent } from '../helpers/events.ts';
 import { loadEvent } from '../helpers/load-event.ts';
 
@@ -25,24 +18,6 @@ const drift = async () => {
   const { status, lines } = await cli('drift', '--json');
   return { status, drift: JSON.parse(lines[0] ?? '{}').drift as Record<string, unknown>[] };
 };
-/** The revision a service runs, re-registered with a change, as someone might in the console. */
-const registerVariant = async (
-  service: string,
-  change: (input: RegisterTaskDefinitionCommandInput) => void,
-) => {
-  const { services } = await ecs.send(new DescribeServicesCommand({ cluster: 'prod', services: [service] }));
-  const { taskDefinition } = await ecs.send(
-    new DescribeTaskDefinitionCommand({ taskDefinition: services?.[0]?.taskDefinition }),
-  );
-  const input: Record<string, unknown> = { ...taskDefinition };
-  for (const field of READ_ONLY_FIELDS) delete input[field];
-  change(input as unknown as RegisterTaskDefinitionCommandInput);
-  const registered = await ecs.send(
-    new RegisterTaskDefinitionCommand(input as unknown as RegisterTaskDefinitionCommandInput),
-  );
-  return registered.taskDefinition?.taskDefinitionArn ?? '';
-};
-
 describe('drift against moto', () => {
   let digest: string;
 
@@ -102,13 +77,10 @@ describe('drift against moto', () => {
     };
     await replay(trail);
 
-    const privileged = await registerVariant('privileged', (input) => {
+    await registerVariant('prod', 'privileged', (input) => {
       const app = input.containerDefinitions?.[0];
       if (app) app.privileged = true;
     });
-    await ecs.send(
-      new UpdateServiceCommand({ cluster: 'prod', service: 'privileged', taskDefinition: privileged }),
-    );
     await ecs.send(new UpdateServiceCommand({ cluster: 'prod', service: 'scaled', desiredCount: 7 }));
 
     const { status, drift: found } = await drift();

@@ -13,9 +13,8 @@ import { systemClock } from '#core/ports/clock.ts';
 import { ecrUri, fargateService, Seeder, webTaskDefinition } from '../../scripts/lib/seed.ts';
 import { SlackReceiver } from '../../scripts/lib/slack-receiver.ts';
 import { testAccount, testRegion } from '../helpers/aws.ts';
-import { pushEvent } from '../helpers/events.ts';
+import { deploymentEvent, pushEvent } from '../helpers/events.ts';
 import { cliSession } from '../helpers/cli.ts';
-import { loadEvent } from '../helpers/load-event.ts';
 
 const seed = new Seeder();
 const ledger = createDynamoDbLedger(createDocumentClient(), stateTableName(), systemClock);
@@ -24,17 +23,14 @@ let receiver: SlackReceiver;
 
 const completed = async (service: string, digest: string) => {
   const record = await ledger.rollouts.get(`prod/${service}`, digest);
-  const event = loadEvent<{
-    id: string;
-    account: string;
-    resources: string[];
-    detail: Record<string, unknown>;
-  }>('aws.ecs/deployment-state-change-completed.awsdocs');
-  event.id = `completed-${service}-${digest.slice(-6)}`;
-  event.account = testAccount();
-  event.resources = [`arn:aws:ecs:${testRegion()}:${testAccount()}:service/prod/${service}`];
-  Object.assign(event.detail, { deploymentId: record?.deploymentId, updatedAt: new Date().toISOString() });
-  return replay(event);
+  return replay(
+    deploymentEvent({
+      cluster: 'prod',
+      service,
+      deploymentId: record?.deploymentId,
+      id: `completed-${service}-${digest.slice(-6)}`,
+    }),
+  );
 };
 
 describe('Slack notifications against the local receiver', () => {

@@ -3,12 +3,7 @@
  * approval, with the identical image and one registration per family; a failed source cancels its
  * promotion; an unanswered request expires; a freeze holds pushes and releases only the newest.
  */
-import {
-  DescribeServicesCommand,
-  DescribeTaskDefinitionCommand,
-  ECSClient,
-  ListTaskDefinitionsCommand,
-} from '@aws-sdk/client-ecs';
+import { ECSClient, ListTaskDefinitionsCommand } from '@aws-sdk/client-ecs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoDbClient, stateTableName } from '#adapters/aws-clients.ts';
 import { createStateTable } from '#adapters/state-table.ts';
@@ -22,8 +17,8 @@ import { followServiceEvent } from '#core/use-cases/follow-deployment.ts';
 import { runTimers } from '#core/use-cases/run-timers.ts';
 import { ecrUri, fargateService, Seeder, webTaskDefinition } from '../../scripts/lib/seed.ts';
 import { testAccount, testRegion } from '../helpers/aws.ts';
-import { pushEvent } from '../helpers/events.ts';
-import { loadEvent } from '../helpers/load-event.ts';
+import { runningImage } from '../helpers/ecs.ts';
+import { deploymentEvent as ecsDeployment, pushEvent } from '../helpers/events.ts';
 
 const ecs = new ECSClient({});
 const seed = new Seeder();
@@ -78,40 +73,19 @@ const push = (tag: string) =>
     deps(),
   );
 
-/** ECS's "deployment completed" (or failed) for the rollout Deckhand made of `tag` in `cluster`. */
-const deploymentEvent = async (cluster: string, tag: string, name = 'SERVICE_DEPLOYMENT_COMPLETED') => {
+/** ECS's "deployment completed" for the rollout Deckhand made of `tag` in `cluster`. */
+const deploymentEvent = async (cluster: string, tag: string) => {
   const record = await deps().ledger.rollouts.get(`${cluster}/web`, digests[tag] ?? '');
-  const event = loadEvent<{
-    id: string;
-    account: string;
-    time: string;
-    resources: string[];
-    detail: Record<string, unknown>;
-  }>('aws.ecs/deployment-state-change-completed.awsdocs');
-  event.id = `${name}-${cluster}-${tag}`;
-  event.account = testAccount();
-  (event as { region?: string }).region = testRegion();
-  event.time = at(0);
-  event.resources = [`arn:aws:ecs:${testRegion()}:${testAccount()}:service/${cluster}/web`];
-  Object.assign(event.detail, {
-    eventName: name,
-    deploymentId: record?.deploymentId,
-    updatedAt: at(0),
-    reason: name,
-  });
-  return followServiceEvent(event, deps());
+  return followServiceEvent(
+    ecsDeployment({ cluster, service: 'web', deploymentId: record?.deploymentId, time: at(0) }),
+    deps(),
+  );
 };
 
 const decide = (request: Partial<DecisionRequest>) =>
   decidePromotion({ pipeline: 'web-prod', approver, decision: 'approve', via: 'cli', ...request }, deps());
 
-const running = async (cluster: string) => {
-  const { services } = await ecs.send(new DescribeServicesCommand({ cluster, services: ['web'] }));
-  const { taskDefinition } = await ecs.send(
-    new DescribeTaskDefinitionCommand({ taskDefinition: services?.[0]?.taskDefinition }),
-  );
-  return taskDefinition?.containerDefinitions?.[0]?.image ?? '';
-};
+const running = (cluster: string) => runningImage(cluster, 'web');
 
 describe('promotion, approval and freeze against moto', () => {
   beforeAll(async () => {

@@ -3,14 +3,7 @@
  * head as it was loses to a newer push that rolled the service in between. The interleaving is forced: the
  * correction's lease request first lets the push run to its end, exactly the window a real race opens.
  */
-import {
-  DescribeServicesCommand,
-  DescribeTaskDefinitionCommand,
-  ECSClient,
-  RegisterTaskDefinitionCommand,
-  type RegisterTaskDefinitionCommandInput,
-  UpdateServiceCommand,
-} from '@aws-sdk/client-ecs';
+import type { RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoDbClient, stateTableName } from '#adapters/aws-clients.ts';
 import { createStateTable } from '#adapters/state-table.ts';
@@ -18,16 +11,15 @@ import { type Wired, wireCore } from '#adapters/wiring.ts';
 import { parseConfig } from '#core/config.ts';
 import { silentLog } from '#core/ports/log.ts';
 import type { HeadStore } from '#core/ports/stores.ts';
-import { READ_ONLY_FIELDS } from '#core/task-definition.ts';
 import { auditEcsChange } from '#core/use-cases/audit-ecs-change.ts';
 import { handleImageAction } from '#core/use-cases/deploy-image.ts';
 import { detectDrift } from '#core/use-cases/detect-drift.ts';
 import { ecrUri, fargateService, Seeder, webTaskDefinition } from '../../scripts/lib/seed.ts';
 import { testAccount, testRegion } from '../helpers/aws.ts';
 import { pushEvent } from '../helpers/events.ts';
+import { imageOf, registerVariant, runningRevision } from '../helpers/ecs.ts';
 import { loadEvent } from '../helpers/load-event.ts';
 
-const ecs = new ECSClient({});
 const seed = new Seeder();
 const digests: Record<string, string> = {};
 
@@ -79,31 +71,10 @@ const racing = (ownerPrefix: string, meanwhile: () => Promise<unknown>): Wired =
   return { ...wired, ledger: { ...wired.ledger, heads: racingHeads } };
 };
 
-const running = async (service: string) => {
-  const { services } = await ecs.send(new DescribeServicesCommand({ cluster: 'prod', services: [service] }));
-  return services?.[0]?.taskDefinition ?? '';
-};
+const running = (service: string) => runningRevision('prod', service);
 
-const imageOf = async (taskDefinition: string) => {
-  const described = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition }));
-  return described.taskDefinition?.containerDefinitions?.[0]?.image ?? '';
-};
-
-/** What someone does in the console: a new revision of what runs, changed, rolled out by hand. */
-const changeByHand = async (service: string, change: (input: RegisterTaskDefinitionCommandInput) => void) => {
-  const { taskDefinition } = await ecs.send(
-    new DescribeTaskDefinitionCommand({ taskDefinition: await running(service) }),
-  );
-  const input: Record<string, unknown> = { ...taskDefinition };
-  for (const field of READ_ONLY_FIELDS) delete input[field];
-  change(input as unknown as RegisterTaskDefinitionCommandInput);
-  const registered = await ecs.send(
-    new RegisterTaskDefinitionCommand(input as unknown as RegisterTaskDefinitionCommandInput),
-  );
-  const arn = registered.taskDefinition?.taskDefinitionArn ?? '';
-  await ecs.send(new UpdateServiceCommand({ cluster: 'prod', service, taskDefinition: arn }));
-  return arn;
-};
+const changeByHand = (service: string, change: (input: RegisterTaskDefinitionCommandInput) => void) =>
+  registerVariant('prod', service, change);
 
 const updateServiceEvent = (id: string, service: string, taskDefinition: string) => {
   const event = loadEvent<{

@@ -12,7 +12,7 @@ import { createStateTable } from '#adapters/state-table.ts';
 import { systemClock } from '#core/ports/clock.ts';
 import { ecrUri, fargateService, Seeder, webTaskDefinition } from '../../scripts/lib/seed.ts';
 import { testAccount, testRegion } from '../helpers/aws.ts';
-import { pushEvent } from '../helpers/events.ts';
+import { deploymentEvent, pushEvent } from '../helpers/events.ts';
 import { cliSession } from '../helpers/cli.ts';
 import { loadEvent } from '../helpers/load-event.ts';
 
@@ -30,23 +30,16 @@ const minutesFromNow = (minutes: number) =>
 const deploymentCompleted = async (digest: string) => {
   const record = await ledger.rollouts.get('prod/web', digest);
   expect(record?.deploymentId, 'UpdateService returned a deployment id').toBeTruthy();
-  const event = loadEvent<{
-    id: string;
-    account: string;
-    time: string;
-    resources: string[];
-    detail: Record<string, unknown>;
-  }>('aws.ecs/deployment-state-change-completed.awsdocs');
-  event.id = `deployment-${digest}`;
-  event.account = testAccount();
-  event.time = minutesFromNow(0);
-  event.resources = [`arn:aws:ecs:${testRegion()}:${testAccount()}:service/prod/web`];
-  Object.assign(event.detail, {
-    deploymentId: record?.deploymentId,
-    updatedAt: minutesFromNow(0),
-    reason: `ECS deployment ${record?.deploymentId} completed.`,
-  });
-  return replay(event);
+  return replay(
+    deploymentEvent({
+      cluster: 'prod',
+      service: 'web',
+      deploymentId: record?.deploymentId,
+      id: `deployment-${digest}`,
+      time: minutesFromNow(0),
+      reason: `ECS deployment ${record?.deploymentId} completed.`,
+    }),
+  );
 };
 
 describe('rollout follow-through and alarm rollback against moto', () => {

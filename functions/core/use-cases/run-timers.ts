@@ -140,7 +140,10 @@ const release = async (deps: TimerDeps): Promise<PromotionAction[]> => {
   for (const [name, held] of Map.groupBy(await ledger.freezes.held(), (h) => h.pipeline)) {
     const pipeline = pipelineNamed(config, name);
     if (pipeline && freezeOf(config, pipeline, adHoc, clock.now())) continue;
-    const [newest, ...older] = held.sort((a, b) => b.pushedAt.localeCompare(a.pushedAt));
+    // Newest push first; pushes within the same second (ECR's precision) by when they were held.
+    const [newest, ...older] = held.sort((a, b) =>
+      `${b.pushedAt}|${b.heldAt}`.localeCompare(`${a.pushedAt}|${a.heldAt}`),
+    );
     if (!newest) continue;
     let outcome: DeployOutcome | undefined;
     try {
