@@ -14,9 +14,9 @@ export const demoApprover = 'U0APPROVER';
 export const demoSigningSecret = 'demo-signing-secret';
 
 export interface BrakesContext {
-  step(title: string): void;
-  expect(ok: boolean, expectation: string): void;
-  invoke(name: 'timers' | 'image-push' | 'image-scan', event: Json, what: string): Promise<Outcome>;
+  step: (title: string) => void;
+  expect: (ok: boolean, expectation: string) => void;
+  invoke: (name: 'timers' | 'image-push' | 'image-scan', event: Json, what: string) => Promise<Outcome>;
   /** A Function URL request straight to slack-actions, delivered `copies` times at once as Slack may retry. */
   handler(name: 'slack-actions'): (event: unknown, context: unknown) => Promise<unknown>;
   report: { invoked(handler: string, what: string, outcome: { outcome: string; reason?: string }): void };
