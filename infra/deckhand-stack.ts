@@ -2,6 +2,7 @@ import { Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { DeadLetterQueue } from './constructs/dead-letter-queue.ts';
 import { DeployOnPush } from './constructs/deploy-on-push.ts';
+import { DeploymentHook } from './constructs/deployment-hook.ts';
 import { DriftCheck } from './constructs/drift-check.ts';
 import { GuardrailAudit } from './constructs/guardrail-audit.ts';
 import { OperationsAlarms } from './constructs/operations-alarms.ts';
@@ -24,6 +25,7 @@ export class DeckhandStack extends Stack {
   readonly drift: DriftCheck;
   readonly timers: Timers;
   readonly slackInteractivity: SlackInteractivity;
+  readonly deploymentHook: DeploymentHook;
   readonly operations: OperationsAlarms;
 
   constructor(scope: Construct, id: string, props: DeckhandStackProps) {
@@ -67,6 +69,12 @@ export class DeckhandStack extends Stack {
       config,
       table: this.state.table,
     });
+    // Not among the audit's self roles: it never calls UpdateService (it reads, and asks for approvals).
+    this.deploymentHook = new DeploymentHook(this, 'DeploymentHook', {
+      config,
+      table: this.state.table,
+      deadLetterQueue: this.deadLetters.queue,
+    });
     const email: unknown = this.node.tryGetContext('deckhand:alarm-email');
     this.operations = new OperationsAlarms(this, 'Operations', {
       deadLetterQueue: this.deadLetters.queue,
@@ -79,6 +87,7 @@ export class DeckhandStack extends Stack {
         Drift: this.drift.function,
         Timers: this.timers.function,
         SlackActions: this.slackInteractivity.function,
+        DeploymentHook: this.deploymentHook.handler.function,
       },
       ...(typeof email === 'string' && email ? { email } : {}),
     });

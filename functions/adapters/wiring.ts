@@ -6,6 +6,7 @@ import type { Outcome } from '#core/outcome.ts';
 import type { AlarmsPort } from '#core/ports/alarms.ts';
 import { type Clock, systemClock } from '#core/ports/clock.ts';
 import type { EcsPort } from '#core/ports/ecs.ts';
+import type { EcsDeploymentsPort } from '#core/ports/ecs-deployments.ts';
 import type { Log } from '#core/ports/log.ts';
 import type { Ledger } from '#core/ports/stores.ts';
 import { type DeliveryReport, deliverNotices } from '#core/use-cases/notify.ts';
@@ -18,6 +19,7 @@ import {
 import { createAlarmsAdapter } from './cloudwatch.ts';
 import { createDynamoDbLedger } from './dynamodb/ledger.ts';
 import { createEcsAdapter } from './ecs.ts';
+import { createEcsDeploymentsAdapter } from './ecs-deployments.ts';
 import { createSecretsAdapter } from './secrets-manager.ts';
 import { createSlackAdapter } from './slack.ts';
 
@@ -25,18 +27,24 @@ import { createSlackAdapter } from './slack.ts';
 export interface Wired {
   config: DeckhandConfig;
   ecs: EcsPort;
+  /** The service-deployment APIs (lifecycle and pause hooks). */
+  deployments: EcsDeploymentsPort;
   ledger: Ledger;
   clock: Clock;
   log: Log;
 }
 
-export const wireCore = (config: DeckhandConfig): Wired => ({
-  config,
-  ecs: createEcsAdapter(createEcsClient()),
-  ledger: createDynamoDbLedger(createDocumentClient(), stateTableName(), systemClock),
-  clock: systemClock,
-  log: logger,
-});
+export const wireCore = (config: DeckhandConfig): Wired => {
+  const ecsClient = createEcsClient();
+  return {
+    config,
+    ecs: createEcsAdapter(ecsClient),
+    deployments: createEcsDeploymentsAdapter(ecsClient),
+    ledger: createDynamoDbLedger(createDocumentClient(), stateTableName(), systemClock),
+    clock: systemClock,
+    log: logger,
+  };
+};
 
 export const wireAlarms = (): AlarmsPort => createAlarmsAdapter(createCloudWatchClient());
 

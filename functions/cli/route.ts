@@ -9,11 +9,14 @@ import { type HandlerName, handlersFor, routesFor } from '#core/events/routes.ts
 import { eventIdOf } from '#core/events/parse-event.ts';
 import type { Outcome } from '#core/outcome.ts';
 import type { AlarmsPort } from '#core/ports/alarms.ts';
+import { isLifecycleHookInput } from '#core/events/lifecycle-hook.ts';
+import { admitDeployment } from '#core/use-cases/admit-deployment.ts';
 import { handleAlarm } from '#core/use-cases/alarm-rollback.ts';
 import { auditEcsChange } from '#core/use-cases/audit-ecs-change.ts';
 import { handleImageAction } from '#core/use-cases/deploy-image.ts';
 import { followServiceEvent } from '#core/use-cases/follow-deployment.ts';
 import { followTaskEvent } from '#core/use-cases/follow-task.ts';
+import { handleHookStateChange } from '#core/use-cases/pause-hook.ts';
 import { recordScan } from '#core/use-cases/record-scan.ts';
 
 /** The CLI's deps: the core wiring plus what single handlers add, each made on first use. */
@@ -47,11 +50,14 @@ const run = (handler: HandlerName, event: unknown, deps: CliDeps): Promise<Outco
         : followServiceEvent(event, deps);
     case 'alarm':
       return handleAlarm(event, { ...deps, alarms: deps.alarms() });
+    case 'deployment-hook':
+      return handleHookStateChange(event, { ...deps, alarms: deps.alarms() });
   }
 };
 
 export const routeEvent = async (event: unknown, deps: CliDeps): Promise<Outcome> => {
   if (isFunctionUrlRequest(event)) return (await answerSlackInteraction(event, deps.slackActions())).outcome;
+  if (isLifecycleHookInput(event)) return admitDeployment(event, { ...deps, alarms: deps.alarms() });
   const routes = routesFor(deps.config);
   const matched = handlersFor(event, deps.config);
   const owner = routes.find((route) => route.pattern['detail-type']?.includes(detailTypeOf(event)))?.handler;

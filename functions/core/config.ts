@@ -1,5 +1,6 @@
 /** Deckhand's configuration: the schema (zod), validation with key paths, and pipeline look-ups. */
 import { z } from 'zod';
+import { admissionSchema } from './admission/config.ts';
 import { resourceName } from './arn.ts';
 import { ConfigError } from './errors.ts';
 import { guardrailsSchema, ruleSettingsSchema } from './guardrails/policy.ts';
@@ -158,6 +159,7 @@ export const configSchema = z
       .strictObject({ crashLoop: crashLoopSchema.default({ stops: 3, window: '10m' }) })
       .default({ crashLoop: { stops: 3, window: '10m' } }),
     freeze: freezeWindowsSchema.describe('Freeze windows for every pipeline'),
+    admission: admissionSchema.describe('The deployment lifecycle hook (ECS admission)'),
     slack: z
       .strictObject({
         signingSecret: secretArn.describe(

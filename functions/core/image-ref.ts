@@ -11,3 +11,9 @@ export const isImageFrom = (image: string, uri: string): boolean =>
 export const pinnedImage = (uri: string, digest: string): string => `${uri}@${digest}`;
 
 export const shortDigest = (digest: string): string => digest.replace(/^sha256:/, '').slice(0, 12);
+
+/** The digest an image reference pins, if any. */
+export const digestOf = (image: string): string | undefined => {
+  const at = image.lastIndexOf('@');
+  return at === -1 ? undefined : image.slice(at + 1);
+};

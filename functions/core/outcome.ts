@@ -25,7 +25,8 @@ export type OutcomeKind =
   | 'expired'
   | 'promoted'
   | 'frozen'
-  | 'released';
+  | 'released'
+  | 'hook';
 
 interface OutcomeOf<K extends string, A> {
   kind: K;
@@ -189,6 +190,26 @@ export type InteractionOutcome = OutcomeOf<'interaction', InteractionAction> & {
   body: string;
 };
 
+/** A deployment lifecycle hook's decision on one stage of a service deployment. */
+export interface HookAction {
+  cluster: string;
+  service: string;
+  pipeline?: string;
+  stage: string;
+  serviceDeploymentArn: string;
+  targetServiceRevisionArn: string;
+  taskDefinition?: string;
+  hookStatus: 'SUCCEEDED' | 'FAILED' | 'IN_PROGRESS';
+  reason: string;
+  findings?: Finding[];
+}
+export type HookOutcome = OutcomeOf<'hook', HookAction> & {
+  hookStatus: HookAction['hookStatus'];
+  callBackDelay?: number;
+  /** An approval the hook asked for (posted like a promotion's). */
+  promotion?: PromotionOutcome;
+};
+
 /** An event no use case owns (only `deckhand replay` can be handed one). */
 export type UnroutedOutcome = OutcomeOf<'unrouted', never>;
 
@@ -201,6 +222,7 @@ export type Outcome =
   | AlarmOutcome
   | DriftOutcome
   | PromotionOutcome
+  | HookOutcome
   | InteractionOutcome
   | UnroutedOutcome;
 

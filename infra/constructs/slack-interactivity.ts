@@ -6,6 +6,7 @@ import { bundledConfigName, copyConfigInto, type SynthConfig } from '../deckhand
 import { DeckhandFunction } from './deckhand-function.ts';
 import { grantSecretReads, signingSecret, teamSlackSecrets } from './slack-secrets.ts';
 import { grantStateAccess } from './state-access.ts';
+import { grantContinueDeployments } from './continue-deployments.ts';
 
 export interface SlackInteractivityProps {
   config: SynthConfig;
@@ -46,6 +47,8 @@ export class SlackInteractivity extends Construct {
     });
     // Promotions are listed per pipeline (query); decisions and message refs are items.
     grantStateAccess(this.function, table, { query: true });
+    // A decided (slack-actions) or expired (timers) pause-hook approval resumes or rolls back its deployment.
+    grantContinueDeployments(this.function);
     // The signing secret (when configured) and the teams' Slack secrets, to update the approval message.
     grantSecretReads(this.function, [...signingSecret(config), ...teamSlackSecrets(config)]);
     // On the stack itself, so the output is named exactly SlackInteractivityUrl.

@@ -15,6 +15,7 @@ import { bundledConfigName, copyConfigInto, type SynthConfig } from '../deckhand
 import { DeckhandFunction } from './deckhand-function.ts';
 import { grantDeploy } from './deploy-access.ts';
 import { grantNotify } from './notifications.ts';
+import { grantContinueDeployments } from './continue-deployments.ts';
 
 export interface TimersProps {
   config: SynthConfig;
@@ -83,5 +84,7 @@ export class Timers extends Construct {
     });
     grantDeploy(this.function, config, table);
     grantNotify(this.function, config);
+    // A decided (slack-actions) or expired (timers) pause-hook approval resumes or rolls back its deployment.
+    grantContinueDeployments(this.function);
   }
 }

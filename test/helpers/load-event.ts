@@ -25,3 +25,10 @@ export const allEventNames = (): EventName[] =>
         .map((file) => `${dir.name}/${file.slice(0, -'.json'.length)}` as EventName),
     )
     .sort();
+
+/** A payload ECS sends a lifecycle hook directly (events/direct/ecs-lifecycle-hook/<name>.json). */
+export const loadHookPayload = (name: string): Record<string, unknown> =>
+  JSON.parse(readFileSync(join(eventsDir, 'direct', 'ecs-lifecycle-hook', `${name}.json`), 'utf8')) as Record<
+    string,
+    unknown
+  >;

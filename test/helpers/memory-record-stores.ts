@@ -13,6 +13,7 @@ import type {
   PromotionStore,
   RegistrationStore,
   ScanStore,
+  AdmissionStore,
 } from '#core/ports/stores.ts';
 import type { MemoryState } from './memory-stores.ts';
 
@@ -220,6 +221,22 @@ export const memoryFreezes = (state: MemoryState): FreezeStore => {
     release(pipeline, digest) {
       state.held.delete(`${pipeline}#${digest}`);
       return done(undefined);
+    },
+  };
+};
+
+export const memoryAdmissions = (state: MemoryState): AdmissionStore => {
+  const key = (serviceKey: string, executionId: string, stage: string) =>
+    `${serviceKey}#${executionId}#${stage}`;
+  return {
+    get: (serviceKey, executionId, stage) => done(state.admissions.get(key(serviceKey, executionId, stage))),
+    put(record) {
+      state.admissions.set(key(record.serviceKey, record.executionId, record.stage), copy(record));
+      return done(undefined);
+    },
+    list(serviceKey) {
+      const all = [...state.admissions.values()].filter((r) => r.serviceKey === serviceKey);
+      return done(all.sort((a, b) => b.at.localeCompare(a.at)));
     },
   };
 };

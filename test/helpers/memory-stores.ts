@@ -19,6 +19,7 @@ import type {
   RolloutStatus,
   ScanRecord,
   ServiceHead,
+  AdmissionRecord,
 } from '#core/ports/records.ts';
 import type { HeadStore, Ledger, RolloutStore } from '#core/ports/stores.ts';
 import {
@@ -29,6 +30,7 @@ import {
   memoryAudits,
   memoryCrashLoops,
   memoryDrift,
+  memoryAdmissions,
   memoryFreezes,
   memoryNotices,
   memoryPauses,
@@ -68,6 +70,8 @@ export interface MemoryState {
   freezes: Map<string, Freeze>;
   /** `${pipeline}#${digest}` → the held deploy. */
   held: Map<string, HeldDeploy>;
+  /** `${serviceKey}#${executionId}#${stage}` → decision. */
+  admissions: Map<string, AdmissionRecord>;
 }
 
 export type MemoryLedger = Ledger & { state: MemoryState };
@@ -168,6 +172,7 @@ const emptyState = (): MemoryState => ({
   promotions: new Map(),
   freezes: new Map(),
   held: new Map(),
+  admissions: new Map(),
 });
 
 /** Every store in memory on one `state`; `clock` decides leases as DynamoDB's conditions would. */
@@ -186,6 +191,7 @@ export const createMemoryLedger = (clock: Clock): MemoryLedger => {
     pauses: memoryPauses(state),
     promotions: memoryPromotions(state),
     freezes: memoryFreezes(state),
+    admissions: memoryAdmissions(state),
   };
 };
 

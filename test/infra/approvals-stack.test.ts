@@ -127,10 +127,10 @@ describe('approvals and timers in the Deckhand stack', () => {
       expect(fn.DeadLetterConfig).toBeUndefined();
     });
 
-    it('has no ECS or PassRole rights, and reads exactly the signing secret and the teams’ Slack secrets', () => {
+    it('may only continue a paused deployment in ECS, no PassRole, and reads exactly the signing secret and the teams’ Slack secrets', () => {
       const statements = roleStatements(template, functionId(template, slackActions));
       const actions = actionsOf(statements);
-      expect(actions.filter((a) => a.startsWith('ecs:'))).toEqual([]);
+      expect(actions.filter((a) => a.startsWith('ecs:'))).toEqual(['ecs:ContinueServiceDeployment']);
       expect(actions.filter((a) => a.startsWith('iam:'))).toEqual([]);
       expect(actions).toEqual([
         'dynamodb:DeleteItem',
@@ -138,10 +138,15 @@ describe('approvals and timers in the Deckhand stack', () => {
         'dynamodb:PutItem',
         'dynamodb:Query',
         'dynamodb:UpdateItem',
+        'ecs:ContinueServiceDeployment',
         'logs:CreateLogStream',
         'logs:PutLogEvents',
         'secretsmanager:GetSecretValue',
       ]);
+      const continueOn = JSON.stringify(
+        statements.find((s) => s.Action === 'ecs:ContinueServiceDeployment')?.Resource,
+      );
+      expect(continueOn).toMatch(/service-deployment\/\*/);
       const reads = statements.filter((s) => s.Action === 'secretsmanager:GetSecretValue');
       expect(reads).toHaveLength(1);
       expect(reads[0]?.Resource).toEqual([...teamSecrets, signingSecret].sort());
@@ -205,14 +210,16 @@ describe('approvals and timers in the Deckhand stack', () => {
       expect(invokeConfig?.Properties.MaximumRetryAttempts).toBe(0);
     });
 
-    it('has exactly image-push’s rights: it deploys through the same path', () => {
+    it('has exactly image-push’s rights, plus answering pause hooks: it deploys through the same path', () => {
       const normalise = (statements: Statement[]) =>
         statements
           .map((s) => JSON.stringify({ ...s, Action: [s.Action].flat().sort() }))
           // Each function writes only to its own log group.
           .filter((s) => !s.includes('logs:'))
           .sort();
-      const own = normalise(roleStatements(template, functionId(template, timers)));
+      const own = normalise(roleStatements(template, functionId(template, timers))).filter(
+        (s) => !s.includes('ecs:ContinueServiceDeployment'),
+      );
       expect(own).toEqual(normalise(roleStatements(template, functionId(template, imagePush))));
       const actions = actionsOf(roleStatements(template, functionId(template, timers)));
       for (const action of [

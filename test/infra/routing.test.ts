@@ -56,6 +56,7 @@ describe('every sample event reaches exactly its functions, through moto’s Eve
         [/changed outside Deckhand/, 'ecs-change'],
         [/follow rollouts/, 'ecs-events'],
         [/roll back a rollout/, 'alarm'],
+        [/admission for ECS deployments/, 'deployment-hook'],
       ];
       return table.find(([pattern]) => pattern.test(description))?.[1] ?? logicalId;
     };
@@ -73,6 +74,7 @@ describe('every sample event reaches exactly its functions, through moto’s Eve
   it('has a rule for every event-driven function', () => {
     expect(Object.keys(rulesByFunction).sort()).toEqual([
       'alarm',
+      'deployment-hook',
       'ecs-change',
       'ecs-events',
       'image-push',
@@ -99,6 +101,7 @@ describe('every sample event reaches exactly its functions, through moto’s Eve
     expect(expected['aws.ecs/task-stopped-oom']).toEqual(['ecs-events']);
     expect(expected['aws.ecs/task-state-change-running.awsdocs']).toEqual([]);
     expect(expected['aws.ecs/cloudtrail-update-service']).toEqual(['ecs-change']);
+    expect(expected['aws.ecs/hook-state-change-hook-awaiting-action.awsdocs']).toEqual(['deployment-hook']);
     expect(expected['aws.inspector2/scan-complete']).toEqual(['image-scan']);
     expect(expected['aws.inspector2/finding-ecr-image.awsdocs']).toEqual([]);
     expect(expected['aws.cloudwatch/alarm-state-change-single-metric.awsdocs']).toEqual([]);

@@ -9,6 +9,7 @@
  *   pk `audit#<resource ARN>`      sk `<time>#<event>`   guardrail findings on a change made outside Deckhand
  *   pk `svc#<cluster>/<service>`  sk `foreign#<id>`      a deployment Deckhand did not start
  *   pk `svc#<cluster>/<service>`  sk `pause`             automation held after a rollback
+ *   pk `svc#<cluster>/<service>`  sk `admission#<exec>#<stage>` a lifecycle hook's decision
  *   pk `svc#<cluster>/<service>`  sk `stop#<time>#<task>` a failing task stop (crash-loop window)
  *   pk `svc#<cluster>/<service>`  sk `crashloop`         the one crash-loop alert per window
  *   pk `task#<task ARN>`          sk `v<version>`        dedupe of task state events
@@ -26,6 +27,7 @@ import type { Ledger } from '#core/ports/stores.ts';
 import { createAuditStore } from './audit-store.ts';
 import { createCrashLoopStore } from './crash-loop-store.ts';
 import { createDriftStore } from './drift-store.ts';
+import { createAdmissionStore } from './admission-store.ts';
 import { createFreezeStore } from './freeze-store.ts';
 import { createHeadStore } from './head-store.ts';
 import { createNoticeStore } from './notice-store.ts';
@@ -54,5 +56,6 @@ export const createDynamoDbLedger = (
     pauses: createPauseStore(table),
     promotions: createPromotionStore(table),
     freezes: createFreezeStore(table),
+    admissions: createAdmissionStore(table),
   };
 };

@@ -11,7 +11,7 @@ export interface EventPattern {
   detail?: Record<string, PatternValue[]>;
 }
 
-export type HandlerName = 'image-push' | 'image-scan' | 'ecs-change' | 'ecs-events' | 'alarm';
+export type HandlerName = 'image-push' | 'image-scan' | 'ecs-change' | 'ecs-events' | 'alarm' | 'deployment-hook';
 
 export interface Route {
   handler: HandlerName;
@@ -72,6 +72,16 @@ export const routesFor = (config: DeckhandConfig): Route[] => {
         'detail-type': ['CloudWatch Alarm State Change'],
         // Named alarms are filtered here; a tag selector needs every alarm, matched in the handler.
         ...(bySelector ? {} : { detail: { alarmName: alarmNames.length > 0 ? alarmNames : ['(no alarms)'] } }),
+      },
+    },
+    {
+      // A pause hook waits for a decision: the same approvals as a promotion.
+      handler: 'deployment-hook',
+      id: 'HookAwaitingAction',
+      pattern: {
+        source: ['aws.ecs'],
+        'detail-type': ['ECS Hook State Change'],
+        detail: { eventName: ['HOOK_AWAITING_ACTION'] },
       },
     },
   ];

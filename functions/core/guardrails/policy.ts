@@ -17,7 +17,7 @@ const ruleSettingSchema = z.union([
   z.strictObject({
     mode: modeSchema.optional(),
     points: z
-      .partialRecord(z.enum(['ci', 'pre-deploy', 'runtime']), modeSchema)
+      .partialRecord(z.enum(['ci', 'pre-deploy', 'runtime', 'admission']), modeSchema)
       .optional()
       .describe('A different mode per enforcement point'),
     onError: z

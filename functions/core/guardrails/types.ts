@@ -5,7 +5,7 @@ export type Severity = 'low' | 'medium' | 'high' | 'critical';
 export type Mode = 'off' | 'audit' | 'warn' | 'block';
 export type FindingStatus = 'pass' | 'fail' | 'warn' | 'skip' | 'error' | 'pending';
 /** Where a rule is being enforced; modes may differ per point. */
-export type EnforcementPoint = 'ci' | 'pre-deploy' | 'runtime';
+export type EnforcementPoint = 'ci' | 'pre-deploy' | 'runtime' | 'admission';
 export type RuleSubject = 'task-definition' | 'service' | 'image';
 
 export interface Finding {

@@ -5,6 +5,7 @@
 import type { Outcome } from '../outcome.ts';
 import { auditNotices, crashNotices, driftNotices } from './incident-notices.ts';
 import type { Notice, NoticeContext } from './notice-model.ts';
+import { hookNotices } from './hook-notices.ts';
 import { promotionNotices } from './promotion-notices.ts';
 import { alarmNotices, deployNotices, followNotices } from './rollout-notices.ts';
 
@@ -32,6 +33,8 @@ export const noticesFor = (outcome: Outcome, context: NoticeContext): Notice[] =
         ...promotionNotices(outcome, context),
         ...(outcome.resumed ?? []).flatMap((inner) => deployNotices(inner, context)),
       ];
+    case 'hook':
+      return hookNotices(outcome, context);
     case 'interaction':
       // A click's answer goes back to Slack in the HTTP response; what the decision changed is a
       // promotion outcome of its own (DecisionResult.outcome), told through the promotion's thread.

@@ -158,6 +158,8 @@ export interface Promotion {
   expiresAt?: string;
   decidedBy?: string;
   reason?: string;
+  /** An approval asked by an ECS pause hook: the decision resumes or rolls back that deployment. */
+  pauseHook?: { serviceDeploymentArn: string; hookId: string; answered?: 'CONTINUE' | 'ROLLBACK' };
   createdAt: string;
   updatedAt: string;
 }
@@ -183,4 +185,18 @@ export interface HeldDeploy {
   requestId: string;
   heldAt: string;
   reason: string;
+}
+
+/** A deployment lifecycle hook's decision for one (execution, stage), kept per service. */
+export interface AdmissionRecord {
+  serviceKey: string;
+  executionId: string;
+  stage: string;
+  serviceDeploymentArn: string;
+  targetServiceRevisionArn: string;
+  hookStatus: 'SUCCEEDED' | 'FAILED' | 'IN_PROGRESS';
+  reason: string;
+  /** The first time this (execution, stage) was asked: a step's bake runs from here. */
+  firstAt: string;
+  at: string;
 }

@@ -4,6 +4,7 @@
  * and DynamoDB implementations to the same behaviour.
  */
 import type {
+  AdmissionRecord,
   AuditRecord,
   ClaimResult,
   DriftState,
@@ -147,6 +148,14 @@ export interface FreezeStore {
   release(pipeline: string, digest: string): Promise<void>;
 }
 
+/** The lifecycle hook's decisions, per service and (execution, stage). */
+export interface AdmissionStore {
+  get(serviceKey: string, executionId: string, stage: string): Promise<AdmissionRecord | undefined>;
+  put(record: AdmissionRecord): Promise<void>;
+  /** The service's decisions, newest first. */
+  list(serviceKey: string): Promise<AdmissionRecord[]>;
+}
+
 /** Every store, as the adapters wire them; a use case's deps name only the stores it uses. */
 export interface Ledger {
   heads: HeadStore;
@@ -160,4 +169,5 @@ export interface Ledger {
   pauses: PauseStore;
   promotions: PromotionStore;
   freezes: FreezeStore;
+  admissions: AdmissionStore;
 }

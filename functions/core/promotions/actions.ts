@@ -4,13 +4,21 @@ import { pinnedImage } from '../image-ref.ts';
 import type { PromotionAction } from '../outcome.ts';
 import type { Promotion } from '../ports/records.ts';
 
+/** The source of an approval the lifecycle hook asked for (the deployment is someone else's, under way). */
+export const admissionSource = '(admission)';
+
+/** Who approves a promotion: its pipeline's approvers, or `admission.approval` for a service in no pipeline. */
+export const approvalFor = (config: DeckhandConfig, pipeline: string) =>
+  config.pipelines.find((p) => p.name === pipeline)?.promote?.approval ??
+  (pipeline.startsWith('admission:') ? config.admission.approval : undefined);
+
 export const promotionAction = (
   promotion: Promotion,
   config: DeckhandConfig,
   status: PromotionAction['status'],
   extra: Partial<PromotionAction> = {},
 ): PromotionAction => {
-  const approval = config.pipelines.find((p) => p.name === promotion.pipeline)?.promote?.approval;
+  const approval = approvalFor(config, promotion.pipeline);
   return {
     pipeline: promotion.pipeline,
     source: promotion.source,

@@ -32,7 +32,7 @@ export interface AlarmDeps {
   config: DeckhandConfig;
   ecs: Pick<EcsPort, 'updateService'>;
   ledger: Pick<Ledger, 'heads' | 'rollouts' | 'pauses'>;
-  alarms: AlarmsPort;
+  alarms: Pick<AlarmsPort, 'tagsOf'>;
   clock: Clock;
   log: Log;
 }

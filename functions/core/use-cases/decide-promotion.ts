@@ -6,7 +6,8 @@
  *  2. Only a configured approver may decide.
  *  3. Decline: the promotion is `declined` and will not deploy.
  *  4. Approve: the approval is counted once per approver; with `required` distinct approvers it is `approved`,
- *     and the next timer tick deploys it through the same path as a push.
+ *     and the next timer tick deploys it through the same path as a push. A pause hook's approval resumes
+ *     its deployment at once (ContinueServiceDeployment CONTINUE); a decline rolls it back.
  *
  * Alternate courses: an unknown promotion, one already decided, expired or superseded is refused with the
  * reason and changes nothing; a second click by the same approver is a duplicate and changes nothing.
@@ -17,7 +18,8 @@ import type { Clock } from '../ports/clock.ts';
 import type { Log } from '../ports/log.ts';
 import type { Promotion } from '../ports/records.ts';
 import type { Ledger } from '../ports/stores.ts';
-import { promotionAction } from '../promotions/actions.ts';
+import type { EcsDeploymentsPort } from '../ports/ecs-deployments.ts';
+import { approvalFor, promotionAction } from '../promotions/actions.ts';
 
 export interface DecisionRequest {
   pipeline: string;
@@ -50,9 +52,29 @@ export interface DecisionResult {
 export interface DecideDeps {
   config: DeckhandConfig;
   ledger: Pick<Ledger, 'promotions'>;
+  /** Answers a paused ECS deployment at once (approved → CONTINUE, declined → ROLLBACK). */
+  deployments?: Pick<EcsDeploymentsPort, 'continueServiceDeployment'>;
   clock: Clock;
   log: Log;
 }
+
+/** A pause hook's deployment goes on or rolls back as soon as it is decided; the timers retry if this fails. */
+const answerPauseHook = async (promotion: Promotion, action: 'CONTINUE' | 'ROLLBACK', deps: DecideDeps) => {
+  const hook = promotion.pauseHook;
+  if (!hook || !deps.deployments) return;
+  await deps.deployments.continueServiceDeployment(hook.serviceDeploymentArn, hook.hookId, action);
+  await deps.ledger.promotions.transition(
+    promotion.pipeline,
+    promotion.digest,
+    [action === 'CONTINUE' ? 'approved' : 'declined'],
+    {
+      ...(action === 'CONTINUE' ? { status: 'promoted' as const } : {}),
+      pauseHook: { ...hook, answered: action },
+      updatedAt: deps.clock.now().toISOString(),
+    },
+  );
+  deps.log.info('pause hook answered', { serviceDeploymentArn: hook.serviceDeploymentArn, action });
+};
 
 const find = async (request: DecisionRequest, deps: DecideDeps): Promise<Promotion | undefined> => {
   const all = await deps.ledger.promotions.list(request.pipeline);
@@ -66,9 +88,8 @@ export const decidePromotion = async (
   request: DecisionRequest,
   deps: DecideDeps,
 ): Promise<DecisionResult> => {
-  const pipeline = deps.config.pipelines.find((p) => p.name === request.pipeline);
-  const approval = pipeline?.promote?.approval;
-  if (!pipeline || !approval) return refused('not-found', `${request.pipeline} takes no approvals`);
+  const approval = approvalFor(deps.config, request.pipeline);
+  if (!approval) return refused('not-found', `${request.pipeline} takes no approvals`);
   if (!approval.approvers.includes(request.approver))
     return refused('not-approver', `${request.approver} may not approve ${request.pipeline}`);
   const promotion = await find(request, deps);
@@ -104,6 +125,7 @@ export const decidePromotion = async (
     if (!(await deps.ledger.promotions.transition(request.pipeline, digest, ['awaiting-approval'], patch)))
       return refused('closed', `${name} was decided meanwhile`);
     deps.log.info('promotion declined', { pipeline: request.pipeline, digest, approver: request.approver });
+    await answerPauseHook({ ...promotion, ...patch }, 'ROLLBACK', deps);
     return {
       status: 'declined',
       message: `declined ${name}`,
@@ -129,6 +151,7 @@ export const decidePromotion = async (
   if (!(await deps.ledger.promotions.transition(request.pipeline, digest, ['awaiting-approval'], patch)))
     return refused('closed', `${name} was decided meanwhile`);
   deps.log.info('promotion approved', { pipeline: request.pipeline, digest, approvers: patch.decidedBy });
+  await answerPauseHook({ ...counted, ...patch }, 'CONTINUE', deps);
   return {
     status: 'approved',
     message: `approved ${name}; it deploys on the next tick`,

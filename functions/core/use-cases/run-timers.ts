@@ -21,8 +21,9 @@ import { errorMessage, TransientError } from '../errors.ts';
 import { freezeOf } from '../freeze/active.ts';
 import type { DeployOutcome, PromotionAction, PromotionOutcome } from '../outcome.ts';
 import type { HeldDeploy, Promotion } from '../ports/records.ts';
+import type { EcsDeploymentsPort } from '../ports/ecs-deployments.ts';
 import type { Ledger } from '../ports/stores.ts';
-import { promotionAction } from '../promotions/actions.ts';
+import { admissionSource, promotionAction } from '../promotions/actions.ts';
 import { sourceHealth } from '../promotions/source-health.ts';
 import { parseDuration } from '../rollouts/duration.ts';
 import { parseTagPolicy } from '../tag-policy.ts';
@@ -31,7 +32,34 @@ import { deploy, handleImageAction } from './deploy-image.ts';
 
 export interface TimerDeps extends DeployDeps {
   ledger: DeployDeps['ledger'] & Pick<Ledger, 'promotions' | 'freezes'>;
+  deployments: Pick<EcsDeploymentsPort, 'continueServiceDeployment'>;
 }
+
+/** A pause hook's approval: resume an approved deployment (if the decision could not), roll back an expired one. */
+const answerPauseHook = async (
+  promotion: Promotion,
+  deps: TimerDeps,
+  move: (status: 'expired', patch: Partial<Promotion>) => Promise<PromotionAction | undefined>,
+): Promise<PromotionAction | undefined> => {
+  const hook = promotion.pauseHook as NonNullable<Promotion['pauseHook']>;
+  const stamp = deps.clock.now().toISOString();
+  if (promotion.status === 'approved') {
+    await deps.deployments.continueServiceDeployment(hook.serviceDeploymentArn, hook.hookId, 'CONTINUE');
+    await deps.ledger.promotions.transition(promotion.pipeline, promotion.digest, ['approved'], {
+      status: 'promoted',
+      pauseHook: { ...hook, answered: 'CONTINUE' },
+      updatedAt: stamp,
+    });
+    return promotionAction(promotion, deps.config, 'promoted', { reason: 'paused deployment resumed' });
+  }
+  if (promotion.status !== 'awaiting-approval' || !promotion.expiresAt || promotion.expiresAt > stamp)
+    return undefined;
+  await deps.deployments.continueServiceDeployment(hook.serviceDeploymentArn, hook.hookId, 'ROLLBACK');
+  return move('expired', {
+    reason: `no decision by ${promotion.expiresAt}: deployment rolled back`,
+    pauseHook: { ...hook, answered: 'ROLLBACK' },
+  });
+};
 
 const pipelineNamed = (config: DeckhandConfig, name: string) => config.pipelines.find((p) => p.name === name);
 
@@ -112,6 +140,12 @@ const advance = async (promotion: Promotion, deps: TimerDeps): Promise<Promotion
       ...patch,
     }))
       ? promotionAction({ ...promotion, ...patch }, config, status)
+      : undefined;
+  if (promotion.pauseHook) return answerPauseHook(promotion, deps, move);
+  // Asked by the lifecycle hook for a deployment already under way: the hook reads the decision itself.
+  if (promotion.source === admissionSource)
+    return promotion.status === 'awaiting-approval' && promotion.expiresAt && promotion.expiresAt <= stamp
+      ? move('expired', { reason: `no decision by ${promotion.expiresAt}` })
       : undefined;
   if (!pipeline?.promote || !source)
     return move('cancelled', { reason: 'the pipeline is no longer configured' });

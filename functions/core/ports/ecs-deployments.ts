@@ -1,0 +1,49 @@
+/**
+ * The ECS service-deployment APIs a deployment lifecycle hook needs (DescribeServiceRevisions,
+ * DescribeServiceDeployments, ContinueServiceDeployment). moto lacks them; tests answer exactly these in
+ * front of moto with AWS's documented shapes (scripts/lib/ecs-deployments-front.ts).
+ */
+
+export interface ServiceRevisionSnapshot {
+  serviceRevisionArn: string;
+  serviceArn: string;
+  clusterArn: string;
+  /** The task definition ARN this revision runs. */
+  taskDefinition: string;
+  /** What ECS resolved each container's image to. */
+  containerImages: { containerName: string; imageDigest?: string; image?: string }[];
+}
+
+export type ServiceDeploymentStatus =
+  | 'PENDING'
+  | 'SUCCESSFUL'
+  | 'STOPPED'
+  | 'STOP_REQUESTED'
+  | 'IN_PROGRESS'
+  | 'ROLLBACK_REQUESTED'
+  | 'ROLLBACK_IN_PROGRESS'
+  | 'ROLLBACK_SUCCESSFUL'
+  | 'ROLLBACK_FAILED';
+
+export interface ServiceDeploymentSnapshot {
+  serviceDeploymentArn: string;
+  serviceArn: string;
+  clusterArn: string;
+  /** A ServiceDeploymentStatus; kept open, as ECS adds states. */
+  status: string;
+  targetServiceRevisionArn?: string;
+  sourceServiceRevisionArns: string[];
+  lifecycleStage?: string;
+}
+
+export interface EcsDeploymentsPort {
+  /** Undefined when ECS reports the ARN among its failures (not found). */
+  describeServiceRevision(serviceRevisionArn: string): Promise<ServiceRevisionSnapshot | undefined>;
+  describeServiceDeployment(serviceDeploymentArn: string): Promise<ServiceDeploymentSnapshot | undefined>;
+  /** Resumes (CONTINUE) or rolls back (ROLLBACK) a deployment paused at a pause hook. */
+  continueServiceDeployment(
+    serviceDeploymentArn: string,
+    hookId: string,
+    action: 'CONTINUE' | 'ROLLBACK',
+  ): Promise<void>;
+}
