@@ -16,6 +16,8 @@ export interface ServiceStatus {
   /** The pipeline's newest unfinished promotion: waiting for its bake, for approvers, or approved. */
   promotion?: { tag: string; digest: string; status: string; approvals: string[]; expiresAt?: string };
   frozen?: { until: string; reason: string };
+  /** The lifecycle hook's latest decision on the service. */
+  admission?: { stage: string; hookStatus: string; reason: string; at: string };
 }
 
 const selected = (configPath: string | undefined, pipeline: string | undefined) => {
@@ -38,12 +40,14 @@ export const status = async (
     const frozen = freezeOf(deps.config, pipeline, freezes, deps.clock.now());
     for (const target of pipeline.targets) {
       const serviceKey = serviceKeyOf(target.cluster, target.service);
-      const [snapshots, head, rollouts, pause] = await Promise.all([
+      const [snapshots, head, rollouts, pause, admissions] = await Promise.all([
         deps.ecs.describeServices(target.cluster, [target.service]),
         deps.ledger.heads.get(serviceKey),
         deps.ledger.rollouts.list(serviceKey),
         deps.ledger.pauses.get(serviceKey),
+        deps.ledger.admissions.list(serviceKey),
       ]);
+      const admission = admissions[0];
       const last = rollouts.filter((r) => r.pipeline === pipeline.name).at(-1);
       const taskDefinition = snapshots.get(target.service)?.taskDefinition;
       rows.push({
@@ -76,6 +80,16 @@ export const status = async (
             }
           : {}),
         ...(frozen ? { frozen: { until: frozen.until.toISOString(), reason: frozen.reason } } : {}),
+        ...(admission
+          ? {
+              admission: {
+                stage: admission.stage,
+                hookStatus: admission.hookStatus,
+                reason: admission.reason,
+                at: admission.at,
+              },
+            }
+          : {}),
       });
     }
   }
@@ -92,6 +106,11 @@ export const status = async (
         `  last      ${row.lastRollout ? `${row.lastRollout.tag} ${row.lastRollout.status} at ${row.lastRollout.at}` : '-'}`,
         ...(row.paused ? [`  paused    since ${row.paused.since}: ${row.paused.reason}`] : []),
         ...(row.frozen ? [`  frozen    until ${row.frozen.until}: ${row.frozen.reason}`] : []),
+        ...(row.admission
+          ? [
+              `  admission ${row.admission.hookStatus} at ${row.admission.stage} (${row.admission.at}): ${row.admission.reason}`,
+            ]
+          : []),
         ...(row.promotion
           ? [
               `  promotion ${row.promotion.tag} ${row.promotion.status}` +

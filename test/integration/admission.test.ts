@@ -20,6 +20,7 @@ import { handleHookStateChange } from '#core/use-cases/pause-hook.ts';
 import { runTimers } from '#core/use-cases/run-timers.ts';
 import { ecrUri, fargateService, Seeder, webTaskDefinition } from '../../scripts/lib/seed.ts';
 import { testAccount, testRegion } from '../helpers/aws.ts';
+import { cliSession } from '../helpers/cli.ts';
 import { ecsDeploymentArns, useEcsDeploymentsFront } from '../helpers/ecs-deployments.ts';
 import { loadEvent, loadHookPayload } from '../helpers/load-event.ts';
 
@@ -27,30 +28,30 @@ const front = useEcsDeploymentsFront();
 const seed = new Seeder();
 const approver = 'U012ABCDEF';
 const arns = () => ecsDeploymentArns('prod', 'web');
-let now = Date.parse('2026-12-01T09:00:00Z');
+// An hour behind the wall clock, so what the CLI decides (on the wall clock) is the newest decision.
+let now = Date.now() - 3_600_000;
 const clock: Clock = { now: () => new Date(now), sleep: () => Promise.resolve() };
 const revisions: Record<string, { arn: string; digest: string }> = {};
 
-const config = parseConfig(
-  {
-    teams: {
-      payments: { slack: { webhook: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:hook-AbCdEf' } },
-    },
-    pipelines: [
-      { name: 'web-staging', repository: 'web', targets: [{ cluster: 'staging', service: 'web' }] },
-      {
-        name: 'web-prod',
-        team: 'payments',
-        promote: { from: 'web-staging', approval: { approvers: [approver], expires: '1h' } },
-        targets: [{ cluster: 'prod', service: 'web' }],
-        alarms: ['web-5xx'],
-      },
-    ],
-    guardrails: { rules: { 'TD-001': 'block' } },
-    admission: { bake: '60s' },
+const rawConfig = {
+  teams: {
+    payments: { slack: { webhook: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:hook-AbCdEf' } },
   },
-  'admission',
-);
+  pipelines: [
+    { name: 'web-staging', repository: 'web', targets: [{ cluster: 'staging', service: 'web' }] },
+    {
+      name: 'web-prod',
+      team: 'payments',
+      promote: { from: 'web-staging', approval: { approvers: [approver], expires: '1h' } },
+      targets: [{ cluster: 'prod', service: 'web' }],
+      alarms: ['web-5xx'],
+    },
+  ],
+  guardrails: { rules: { 'TD-001': 'block' } },
+  admission: { bake: '60s' },
+};
+const config = parseConfig(rawConfig, 'admission');
+const { writeConfig, cli, replay } = cliSession('admission');
 const deps = () => ({ ...wireCore(config), alarms: wireAlarms(), clock, log: silentLog });
 
 let executions = 0;
@@ -130,6 +131,7 @@ describe('admission through the deployment lifecycle hook', () => {
       }),
     );
     deployment('dep-1', 'IN_PROGRESS', 'clean');
+    writeConfig(rawConfig);
   });
 
   it('refuses a privileged revision at PRE_SCALE_UP, naming the finding, and answers the same again', async () => {
@@ -233,6 +235,24 @@ describe('admission through the deployment lifecycle hook', () => {
     });
     now += 16_000;
     expect((await admitDeployment(payload, deps())).hookStatus).toBe('SUCCEEDED');
+  });
+
+  it('answers a hook payload through deckhand replay, and deckhand status shows the decision', async () => {
+    const { status, outcome } = await replay(hook('PRE_SCALE_UP', 'privileged', 'dep-1', 'exec-replay'));
+    expect(status).toBe(0);
+    expect(outcome).toMatchObject({
+      eventId: 'exec-replay',
+      detailType: 'ECS Lifecycle Hook',
+      outcome: 'hook',
+      hookStatus: 'FAILED',
+      reason: expect.stringMatching(/^guardrails: TD-001/) as unknown,
+    });
+    const rows = (await cli('status', 'web-prod', '--json')).lines.map(
+      (line) => JSON.parse(line) as Record<string, unknown>,
+    );
+    expect(rows[0]).toMatchObject({
+      admission: { stage: 'PRE_SCALE_UP', hookStatus: 'FAILED' },
+    });
   });
 
   it('asks for approval when a pause hook waits, and resumes or rolls back the deployment on the decision', async () => {
