@@ -3,7 +3,9 @@
  * throws and always answers a valid hookStatus; a malformed payload fails closed, naming the field, and makes
  * no AWS call; AWS's documented payloads for every stage parse. FUZZ_RUNS / FUZZ_SEED as in fuzz-handlers.
  */
-import { DeploymentLifecycleHookStage } from '@aws-sdk/client-ecs';
+import { DeploymentLifecycleHookStage, DeploymentLifecycleHookStatus } from '@aws-sdk/client-ecs';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '#core/config.ts';
@@ -11,6 +13,7 @@ import { TransientError } from '#core/errors.ts';
 import { lifecycleHookSchema, lifecycleStages } from '#core/events/lifecycle-hook.ts';
 import { silentLog } from '#core/ports/log.ts';
 import { admitDeployment } from '#core/use-cases/admit-deployment.ts';
+import { projectRoot } from '../../scripts/lib/moto.ts';
 import { loadHookPayload } from '../helpers/load-event.ts';
 import { createMemoryLedger, ManualClock } from '../helpers/memory-stores.ts';
 
@@ -67,6 +70,17 @@ describe('deployment hook under hostile input', () => {
   it('knows every lifecycle stage the SDK knows, and reads AWS’s documented payload of each', () => {
     expect([...lifecycleStages].sort()).toEqual(Object.values(DeploymentLifecycleHookStage).sort());
     for (const sample of samples) expect(lifecycleHookSchema.safeParse(sample).success).toBe(true);
+    // What the hook answers is what ECS records as the hook's status (AWAITING_ACTION and TIMED_OUT are ECS's own).
+    for (const status of statuses) expect(Object.values(DeploymentLifecycleHookStatus)).toContain(status);
+    const response = JSON.parse(
+      readFileSync(
+        join(projectRoot, '..', 'shared', 'payloads', 'ecs-lifecycle-hook-response.awsdocs.json'),
+        'utf8',
+      ),
+    ) as Record<string, unknown>;
+    expect(Object.keys(response).sort()).toEqual(['callBackDelay', 'hookDetails', 'hookStatus']);
+    expect(statuses).toContain(response.hookStatus);
+    expect(typeof response.callBackDelay).toBe('number');
   });
 
   it('never throws, always answers a valid hookStatus, and fails a malformed payload closed with no AWS call', async () => {
