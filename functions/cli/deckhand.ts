@@ -1,17 +1,20 @@
 #!/usr/bin/env node
 /** The `deckhand` command: the same use cases as the Lambdas, run from a terminal or CI. */
 import { parseArgs } from 'node:util';
-import { logger } from '#commons/powertools.ts';
 import { ConfigError } from '#core/errors.ts';
-import { check } from './check.ts';
-import { drift } from './drift.ts';
-import { freeze, unfreeze } from './freezes.ts';
-import { init } from './init.ts';
-import { deployCommand, rollbackCommand } from './manual.ts';
-import { decide, promotions, tick } from './promotions.ts';
 import { InputError } from './read-json.ts';
-import { replay } from './replay.ts';
-import { resume, status } from './status.ts';
+
+// Each command loads only what it uses: `--help` loads nothing, `check` never loads the AWS SDK.
+const commands = {
+  check: () => import('./check.ts'),
+  drift: () => import('./drift.ts'),
+  freezes: () => import('./freezes.ts'),
+  init: () => import('./init.ts'),
+  manual: () => import('./manual.ts'),
+  promotions: () => import('./promotions.ts'),
+  replay: () => import('./replay.ts'),
+  status: () => import('./status.ts'),
+};
 
 const usage = `usage: deckhand <command> [options]
 
@@ -73,14 +76,21 @@ export const main = async (argv: string[], write = (line: string) => console.log
   const { values, positionals } = parsed;
   const config = values.config ? { config: values.config } : {};
   // Logs go to stderr at WARN so stdout stays the command's output.
+  if (command === 'help' || command === '--help' || command === '-h') {
+    console.error(usage);
+    return 0;
+  }
+  const { logger } = await import('#commons/powertools.ts');
   logger.setLogLevel(values.verbose ? 'DEBUG' : ((process.env.POWERTOOLS_LOG_LEVEL as 'WARN') ?? 'WARN'));
   try {
     switch (command) {
       case 'init':
-        return await init({ yes: values.yes }, write);
+        return await (await commands.init()).init({ yes: values.yes }, write);
       case 'replay':
         if (positionals.length === 0) throw new InputError('replay needs at least one event file');
-        return await replay(
+        return await (
+          await commands.replay()
+        ).replay(
           {
             files: positionals,
             dryRun: values['dry-run'],
@@ -91,7 +101,9 @@ export const main = async (argv: string[], write = (line: string) => console.log
         );
       case undefined:
       case 'status':
-        return await status(
+        return await (
+          await commands.status()
+        ).status(
           {
             json: values.json,
             ...(positionals[0] ? { pipeline: positionals[0] } : {}),
@@ -100,24 +112,27 @@ export const main = async (argv: string[], write = (line: string) => console.log
           write,
         );
       case 'drift':
-        return await drift(
+        return await (
+          await commands.drift()
+        ).drift(
           { json: values.json, notify: values.notify, ...(values.config ? { config: values.config } : {}) },
           write,
         );
       case 'resume':
         if (!positionals[0]) throw new InputError('resume needs a pipeline name');
-        return await resume(
-          { pipeline: positionals[0], ...(values.config ? { config: values.config } : {}) },
-          write,
-        );
+        return await (
+          await commands.status()
+        ).resume({ pipeline: positionals[0], ...(values.config ? { config: values.config } : {}) }, write);
       case 'tick':
-        return await tick({ json: values.json, ...config }, write);
+        return await (await commands.promotions()).tick({ json: values.json, ...config }, write);
       case 'promotions':
-        return await promotions({ json: values.json, ...config }, write);
+        return await (await commands.promotions()).promotions({ json: values.json, ...config }, write);
       case 'approve':
       case 'decline':
         if (!positionals[0]) throw new InputError(`${command} needs a pipeline name`);
-        return await decide(
+        return await (
+          await commands.promotions()
+        ).decide(
           {
             decision: command,
             pipeline: positionals[0],
@@ -131,7 +146,9 @@ export const main = async (argv: string[], write = (line: string) => console.log
       case 'deploy':
         if (!positionals[0] || !positionals[1])
           throw new InputError('deploy needs a pipeline and a tag or digest');
-        return await deployCommand(
+        return await (
+          await commands.manual()
+        ).deployCommand(
           {
             pipeline: positionals[0],
             ref: positionals[1],
@@ -145,7 +162,9 @@ export const main = async (argv: string[], write = (line: string) => console.log
         );
       case 'rollback':
         if (!positionals[0]) throw new InputError('rollback needs a pipeline name');
-        return await rollbackCommand(
+        return await (
+          await commands.manual()
+        ).rollbackCommand(
           {
             pipeline: positionals[0],
             json: values.json,
@@ -156,7 +175,9 @@ export const main = async (argv: string[], write = (line: string) => console.log
           write,
         );
       case 'freeze':
-        return await freeze(
+        return await (
+          await commands.freezes()
+        ).freeze(
           {
             pipelines: positionals,
             all: values.all,
@@ -167,14 +188,18 @@ export const main = async (argv: string[], write = (line: string) => console.log
           write,
         );
       case 'unfreeze':
-        return await unfreeze({ pipelines: positionals, all: values.all, ...config }, write);
+        return await (
+          await commands.freezes()
+        ).unfreeze({ pipelines: positionals, all: values.all, ...config }, write);
       case 'check': {
         if (positionals.length === 0)
           throw new InputError('check needs at least one file, directory or glob');
         const format = values.json ? 'json' : values.format;
         if (format !== 'text' && format !== 'json' && format !== 'sarif')
           throw new InputError(`--format must be text, json or sarif, not ${format}`);
-        return await check(
+        return await (
+          await commands.check()
+        ).check(
           {
             files: positionals,
             format,
