@@ -1,36 +1,28 @@
 /**
  * The value detectors secretlint's recommended preset lacks, written as secretlint rules so they run in the
- * same pass: JSON Web Tokens (decoded: the header must be JSON naming an `alg`, as Yelp detect-secrets'
- * JwtTokenDetector checks) and high-entropy tokens (Shannon entropy over the base64 alphabet, with
+ * same pass: JSON Web Tokens (decoded with `jose`: a protected header naming an `alg` and a JSON claims
+ * set, as Yelp detect-secrets' JwtTokenDetector checks) and high-entropy tokens (Shannon entropy over the base64 alphabet, with
  * detect-secrets' and truffleHog's threshold of 4.5 bits per character). Reports carry ranges, never values.
  */
 import type { SecretLintRuleCreator, SecretLintRuleContext } from '@secretlint/types';
+import { decodeJwt, decodeProtectedHeader } from 'jose';
 
 const report = (context: SecretLintRuleContext, id: string, start: number, length: number): void => {
   const t = context.createTranslator({ [id]: { en: () => id } });
   context.report({ message: t(id), range: [start, start + length] });
 };
 
-const base64Json = (part: string): unknown => {
-  try {
-    return JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as unknown;
-  } catch {
-    return undefined;
-  }
-};
-
 /** A run of base64url characters with dots: a JWT candidate; it counts only if it decodes as one. */
 const jwtCandidates = /[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g;
 
 export const isJwt = (candidate: string): boolean => {
-  const [header, payload] = candidate.split('.');
-  const decoded = base64Json(header ?? '');
-  return (
-    typeof decoded === 'object' &&
-    decoded !== null &&
-    typeof (decoded as { alg?: unknown }).alg === 'string' &&
-    typeof base64Json(payload ?? '') === 'object'
-  );
+  try {
+    // Both throw on anything that is not a JWT's header and claims set.
+    decodeJwt(candidate);
+    return typeof decodeProtectedHeader(candidate).alg === 'string';
+  } catch {
+    return false;
+  }
 };
 
 export const jwtRule: SecretLintRuleCreator = {
