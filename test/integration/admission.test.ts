@@ -154,6 +154,39 @@ describe('admission through the deployment lifecycle hook', () => {
     ]);
   });
 
+  it('admits a clean revision of a service in no pipeline at once, judged by the global settings', async () => {
+    const other = ecsDeploymentArns('prod', 'other');
+    front().putRevision({
+      serviceRevisionArn: other.serviceRevisionArn('clean'),
+      serviceArn: other.serviceArn,
+      clusterArn: other.clusterArn,
+      taskDefinition: revisions.clean?.arn ?? '',
+    });
+    front().putDeployment({
+      serviceDeploymentArn: other.serviceDeploymentArn('dep-other'),
+      serviceArn: other.serviceArn,
+      clusterArn: other.clusterArn,
+      status: 'IN_PROGRESS',
+      targetServiceRevisionArn: other.serviceRevisionArn('clean'),
+    });
+    const payload = {
+      ...hook('PRE_SCALE_UP', 'clean'),
+      resourceArn: other.serviceDeploymentArn('dep-other'),
+      executionDetails: {
+        serviceArn: other.serviceArn,
+        targetServiceRevisionArn: other.serviceRevisionArn('clean'),
+        testTrafficWeights: {},
+        productionTrafficWeights: {},
+      },
+    };
+    const outcome = await admitDeployment(payload, deps());
+    expect(outcome).toMatchObject({
+      hookStatus: 'SUCCEEDED',
+      actions: [{ service: 'other', hookStatus: 'SUCCEEDED' }],
+    });
+    expect(outcome.reason).toMatch(/^admitted: /);
+  });
+
   it('holds a clean revision for its pipeline’s approval, then admits it once approved', async () => {
     const payload = hook('PRE_SCALE_UP', 'clean');
     const waiting = await admitDeployment(payload, deps());
