@@ -6,38 +6,19 @@ import {
   type ECSClient,
   type Failure,
 } from '@aws-sdk/client-ecs';
-import { TargetError, TransientError } from '#core/errors.ts';
+import { TargetError } from '#core/errors.ts';
 import type {
   EcsDeploymentsPort,
   ServiceDeploymentSnapshot,
   ServiceRevisionSnapshot,
 } from '#core/ports/ecs-deployments.ts';
-import { isTransientAwsError } from './aws-clients.ts';
-
-/** ECS answers these when the request can never succeed as sent. */
-const permanentNames = new Set([
-  'AccessDeniedException',
-  'ClientException',
-  'ClusterNotFoundException',
-  'InvalidParameterException',
-  'ServiceDeploymentNotFoundException',
-  'ServiceNotFoundException',
-  'UnsupportedFeatureException',
-]);
-
-const mapError = (operation: string, subject: string, error: unknown): Error => {
-  const name = (error as { name?: string }).name ?? 'Error';
-  const message = `${operation} ${subject}: ${name}: ${(error as Error).message}`;
-  if (permanentNames.has(name)) return new TargetError(message, { cause: error });
-  if (isTransientAwsError(error)) return new TransientError(message, { cause: error });
-  return error instanceof Error ? error : new Error(message, { cause: error });
-};
+import { mapEcsError } from './ecs-errors.ts';
 
 const call = async <T>(operation: string, subject: string, send: () => Promise<T>): Promise<T> => {
   try {
     return await send();
   } catch (error) {
-    throw mapError(operation, subject, error);
+    throw mapEcsError(operation, subject, error);
   }
 };
 

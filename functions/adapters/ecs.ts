@@ -13,7 +13,7 @@ import { TokenBucket } from '#core/concurrency.ts';
 import { TargetError, TransientError } from '#core/errors.ts';
 import type { DescribedTaskDefinition, EcsPort, ServiceSnapshot } from '#core/ports/ecs.ts';
 import type { RegisterInput, TaskDefinition } from '#core/task-definition.ts';
-import { isTransientAwsError } from './aws-clients.ts';
+import { mapEcsError } from './ecs-errors.ts';
 
 /** ECS API throttles per account and Region: burst, then sustained per second. */
 export const ecsThrottles = {
@@ -25,26 +25,6 @@ export const ecsThrottles = {
 } as const;
 
 const describeServicesBatch = 10;
-
-/** ECS answers these when the request can never succeed as sent. */
-const permanentNames = new Set([
-  'ClientException',
-  'InvalidParameterException',
-  'ServiceNotFoundException',
-  'ServiceNotActiveException',
-  'ClusterNotFoundException',
-  'AccessDeniedException',
-  'PlatformUnknownException',
-  'PlatformTaskDefinitionIncompatibilityException',
-]);
-
-const mapError = (operation: string, subject: string, error: unknown): Error => {
-  const name = (error as { name?: string }).name ?? 'Error';
-  const message = `${operation} ${subject}: ${name}: ${(error as Error).message}`;
-  if (permanentNames.has(name)) return new TargetError(message, { cause: error });
-  if (isTransientAwsError(error)) return new TransientError(message, { cause: error });
-  return error instanceof Error ? error : new Error(message, { cause: error });
-};
 
 export const createEcsAdapter = (client: ECSClient): EcsPort => {
   const buckets = Object.fromEntries(
@@ -59,7 +39,7 @@ export const createEcsAdapter = (client: ECSClient): EcsPort => {
     try {
       return await send();
     } catch (error) {
-      throw mapError(operation, subject, error);
+      throw mapEcsError(operation, subject, error);
     }
   };
 
