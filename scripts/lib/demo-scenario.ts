@@ -230,7 +230,10 @@ export const runDemo = async (
     for (const result of settled) {
       if (
         result.status === 'rejected' &&
-        !/IdempotencyAlreadyInProgress/.test(String((result.reason as Error).name))
+        // Refused while another copy is in progress: by Powertools Idempotency, or by the ledger's claim.
+        !/IdempotencyAlreadyInProgress|being handled by another delivery/.test(
+          `${(result.reason as Error).name}: ${(result.reason as Error).message}`,
+        )
       ) {
         throw result.reason;
       }
