@@ -76,7 +76,18 @@ const teamSchema = z.strictObject({
 });
 export type TeamConfig = z.infer<typeof teamSchema>;
 
-export const pipelineSchema = z
+/** A promote pipeline takes its image, tag included, from `from`: a tag policy there would mean nothing. */
+const promoteHasNoTags = (raw: unknown, context: z.RefinementCtx) => {
+  if (raw && typeof raw === 'object' && 'promote' in raw && 'tags' in raw)
+    context.addIssue({
+      code: 'custom',
+      path: ['tags'],
+      message: 'a promote pipeline deploys what `from` proved',
+    });
+  return raw;
+};
+
+const pipelineObjectSchema = z
   .strictObject({
     name: name.regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" and "-" only').describe('Unique name'),
     repository: name.optional().describe('ECR repository name, e.g. "web" or "team/web"'),
@@ -121,6 +132,8 @@ export const pipelineSchema = z
       context.addIssue({ code: 'custom', path: ['tags'], message: error.message });
     }
   });
+
+export const pipelineSchema = z.preprocess(promoteHasNoTags, pipelineObjectSchema);
 
 export const configSchema = z
   .strictObject({

@@ -3,11 +3,13 @@
  * JSON protocols, Action= for query protocols, method and path for REST). Every SDK client in the process
  * goes through it when AWS_ENDPOINT_URL points here, so the count covers the handlers' own clients.
  * It can also play a service's server-side throttling: per operation, a token bucket (burst, then a sustained
- * rate per second); a call past it is answered 400 ThrottlingException, as ECS answers, and counted apart.
+ * rate per second); a call past it is answered 400 ThrottlingException, as ECS answers (ecs-throttles.ts has
+ * the documented buckets and the response), and counted apart.
  */
 import { once } from 'node:events';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ecsThrottlingResponse } from './ecs-throttles.ts';
 
 /** Server-side limits per operation: [burst, sustained calls per second]. */
 export type ServerThrottles = Record<string, readonly [burst: number, perSecond: number]>;
@@ -74,12 +76,8 @@ export class CountingProxy {
         calls.set(operation, (calls.get(operation) ?? 0) + 1);
         if (buckets.get(operation)?.take() === false) {
           throttled.set(operation, (throttled.get(operation) ?? 0) + 1);
-          outgoing
-            .writeHead(400, {
-              'content-type': 'application/x-amz-json-1.1',
-              'x-amzn-requestid': `throttled-${calls.get(operation) ?? 0}`,
-            })
-            .end(JSON.stringify({ __type: 'ThrottlingException', message: 'Rate exceeded' }));
+          const answer = ecsThrottlingResponse(`throttled-${calls.get(operation) ?? 0}`);
+          outgoing.writeHead(answer.status, answer.headers).end(answer.body);
           return;
         }
         const forward = request(

@@ -61,6 +61,12 @@ describe('promotion and freeze configuration', () => {
     ]);
   });
 
+  it('refuses a tag policy on a promote pipeline: it deploys the digest its source proved', () => {
+    expect(issuesOf({ pipelines: [staging, { ...promoted('prod', 'staging'), tags: 'semver:^1' }] })).toEqual(
+      ['pipelines[1].tags: a promote pipeline deploys what `from` proved'],
+    );
+  });
+
   it('refuses approvers nobody can ask, and more required approvals than approvers', () => {
     expect(
       issuesOf({
