@@ -11,9 +11,15 @@
  *     limits (the rest of the account's budget taken by other callers), played by the proxy, and a
  *     one-service deploy right after it on the same warm handler.
  *  4. `deckhand check` over 200 generated task definitions; peak RSS of a handler invocation.
+ *  5. Scale, against ECS's documented per-action throttling (scripts/lib/ecs-throttles.ts) at full rates,
+ *     played by the proxy: a push hitting BENCH_FANOUT (500) services in 25 families across 5 clusters, and
+ *     the drift sweep over BENCH_SWEEP (5,000) services, each next to its throttle-bound minimum and its
+ *     Lambda timeout. Whole-process `deckhand --help`, and `deckhand check` over one CloudFormation template
+ *     of 200 task definitions next to checkov (pinned in scripts/requirements-bench.txt, installed on first
+ *     use into .local/bench-venv). Then each figure next to its target.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -35,6 +41,12 @@ import { systemClock } from '#core/ports/clock.ts';
 import { READ_ONLY_FIELDS } from '#core/task-definition.ts';
 import { buildHandler, bundle, handlerNames } from './build.ts';
 import { CountingProxy, type ServerThrottles } from './lib/counting-proxy.ts';
+import {
+  ecsApiThrottles,
+  ecsServerThrottles,
+  ecsThrottleSource,
+  throttleBoundSeconds,
+} from './lib/ecs-throttles.ts';
 import { lambdaContext } from './lib/lambda-context.ts';
 import { projectRoot, startMoto } from './lib/moto.ts';
 import { ecrUri, fargateService, Seeder, webTaskDefinition } from './lib/seed.ts';
@@ -149,8 +161,20 @@ const account = '123456789012';
 const network = await seed.vpc();
 await createStateTable(createDynamoDbClient(), stateTableName());
 const ledger = createDynamoDbLedger(createDocumentClient(), stateTableName(), systemClock);
-const sweepSize = Number(process.env.BENCH_SWEEP ?? 200);
-log(`seeding 1 + 20 + ${sweepSize} services…`);
+const sweepSize = Number(process.env.BENCH_SWEEP ?? 5000);
+const fanoutSize = Number(process.env.BENCH_FANOUT ?? 500);
+const fanoutFamilies = 25;
+const fanoutClusters = 5;
+/** Seeding thousands of services one call at a time is slow; moto takes a few at once. */
+const seedAll = async <T>(items: readonly T[], work: (item: T) => Promise<unknown>) => {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (next < items.length) await work(items[next++] as T);
+    }),
+  );
+};
+log(`seeding 1 + 20 + ${sweepSize} services, and ${fanoutSize} in ${fanoutFamilies} families…`);
 const services: Record<string, string[]> = {
   one: ['one'],
   twenty: Array.from({ length: 20 }, (_, n) => `svc-${n}`),
@@ -162,21 +186,49 @@ for (const [cluster, names] of Object.entries(services)) {
   const td = await seed.taskDefinition(
     webTaskDefinition(`app-${cluster}`, `${ecrUri(account, 'eu-west-1', `app-${cluster}`)}:0.1.0`, account),
   );
-  for (const name of names) await seed.service(fargateService(cluster, name, td, network));
+  await seedAll(names, (name) => seed.service(fargateService(cluster, name, td, network)));
 }
+// The fan-out: one repository, 25 task-definition families spread over 5 clusters, services shared evenly.
+await seed.repository('app-fanout');
+for (let c = 0; c < fanoutClusters; c += 1) await seed.cluster(`fan-${c}`);
+const fanoutTargets: { cluster: string; service: string; family: number }[] = Array.from(
+  { length: fanoutSize },
+  (_, n) => ({
+    cluster: `fan-${(n % fanoutFamilies) % fanoutClusters}`,
+    service: `fan-${n}`,
+    family: n % fanoutFamilies,
+  }),
+);
+const fanoutTaskDefinitions: string[] = [];
+for (let f = 0; f < fanoutFamilies; f += 1)
+  fanoutTaskDefinitions.push(
+    await seed.taskDefinition(
+      webTaskDefinition(`fanout-${f}`, `${ecrUri(account, 'eu-west-1', 'app-fanout')}:0.1.0`, account),
+    ),
+  );
+await seedAll(fanoutTargets, ({ cluster, service, family }) =>
+  seed.service(fargateService(cluster, service, fanoutTaskDefinitions[family] ?? '', network)),
+);
 writeFileSync(
   join(work, 'deckhand.config.json'),
   JSON.stringify({
-    pipelines: Object.entries(services).map(([cluster, names]) => ({
-      name: cluster,
-      repository: `app-${cluster}`,
-      targets: names.map((service) => ({ cluster, service })),
-    })),
+    pipelines: [
+      ...Object.entries(services).map(([cluster, names]) => ({
+        name: cluster,
+        repository: `app-${cluster}`,
+        targets: names.map((service) => ({ cluster, service })),
+      })),
+      {
+        name: 'fanout',
+        repository: 'app-fanout',
+        targets: fanoutTargets.map(({ cluster, service }) => ({ cluster, service })),
+      },
+    ],
   }),
 );
 // The sweep's services have a head (as if deployed), running what Deckhand deployed: no drift to report.
 log('seeding heads…');
-for (const name of services.sweep ?? []) {
+await seedAll(services.sweep ?? [], async (name) => {
   const td = `arn:aws:ecs:eu-west-1:${account}:task-definition/app-sweep:1`;
   await ledger.heads.put(
     {
@@ -192,7 +244,7 @@ for (const name of services.sweep ?? []) {
     },
     undefined,
   );
-}
+});
 const importedFile = async (file: string) =>
   ((await import(pathToFileURL(file).href)) as { handler: Handler }).handler;
 const imported = (name: string) => importedFile(bundles[name] ?? '');
@@ -277,8 +329,45 @@ proxy.reset();
 const twenty = await imagePush(await pushOf('app-twenty'), lambdaContext('image-push'));
 const twentyCalls = proxy.snapshot();
 
+// 5a. The fan-out push, with ECS's documented throttling at full rates, on a 2-minute Lambda clock.
+const imagePushTimeoutMs = 120_000;
+const driftTimeoutMs = 300_000;
+log(
+  `push hitting ${fanoutSize} services (${fanoutFamilies} families, ${fanoutClusters} clusters) under ECS throttling…`,
+);
+const fanoutEvent = await pushOf('app-fanout');
+proxy.throttle(ecsServerThrottles());
 proxy.reset();
 let started = performance.now();
+let fanoutOutcome: { outcome: string; actions: unknown[] } | undefined;
+let fanoutError: string | undefined;
+try {
+  fanoutOutcome = await imagePush(fanoutEvent, lambdaContext('image-push', imagePushTimeoutMs));
+} catch (error) {
+  fanoutError = `${(error as Error).name}: ${(error as Error).message}`;
+}
+const fanoutMs = performance.now() - started;
+const fanoutCalls = proxy.snapshot();
+const fanoutThrottled = Object.fromEntries([...proxy.throttled].sort());
+proxy.throttle();
+const fanoutStatuses: Record<string, number> = {};
+for (const action of (fanoutOutcome?.actions ?? []) as { status?: string }[])
+  fanoutStatuses[action.status ?? '?'] = (fanoutStatuses[action.status ?? '?'] ?? 0) + 1;
+// The least work: one registration per family, one UpdateService per service.
+const fanoutBoundMs =
+  throttleBoundSeconds({ RegisterTaskDefinition: fanoutFamilies, UpdateService: fanoutSize }) * 1000;
+
+// 5b. The drift sweep over every configured service, same throttling, on a 5-minute Lambda clock.
+log(`drift sweep over ${1 + 20 + sweepSize + fanoutSize} services under ECS throttling…`);
+const servicesPerCluster = new Map<string, number>();
+for (const [cluster, names] of Object.entries(services)) servicesPerCluster.set(cluster, names.length);
+for (const { cluster } of fanoutTargets)
+  servicesPerCluster.set(cluster, (servicesPerCluster.get(cluster) ?? 0) + 1);
+const describeBatches = [...servicesPerCluster.values()].reduce((n, size) => n + Math.ceil(size / 10), 0);
+const sweepBoundMs = throttleBoundSeconds({ DescribeServices: describeBatches }) * 1000;
+proxy.throttle(ecsServerThrottles());
+proxy.reset();
+started = performance.now();
 const sweep = await driftHandler(
   {
     id: 'bench-drift',
@@ -287,10 +376,12 @@ const sweep = await driftHandler(
     region: 'eu-west-1',
     detail: {},
   },
-  lambdaContext('drift'),
+  lambdaContext('drift', driftTimeoutMs),
 );
 const sweepMs = performance.now() - started;
 const sweepCalls = proxy.snapshot();
+const sweepThrottled = Object.fromEntries([...proxy.throttled].sort());
+proxy.throttle();
 
 // 3. Retry modes side by side: each variant is its own module, so its own warm SDK clients.
 log('retry modes: standard vs adaptive…');
@@ -381,6 +472,103 @@ for (let run = 0; run < runs; run += 1) {
   checkMs.push(performance.now() - started);
 }
 
+// 5c. Whole processes: `deckhand --help`, and `deckhand check` over one CloudFormation template of 200 task
+// definitions next to checkov on the same file.
+const deckhandBin = join(projectRoot, 'functions', 'cli', 'deckhand.ts');
+const wholeProcess = (command: string, args: string[], env: NodeJS.ProcessEnv = process.env) => {
+  const t = performance.now();
+  const child = spawnSync(command, args, { encoding: 'utf8', env, maxBuffer: 256 * 1024 * 1024 });
+  const ms = performance.now() - t;
+  if (child.error) throw child.error;
+  return { ms, status: child.status, stdout: child.stdout, stderr: child.stderr };
+};
+log('deckhand --help, whole process…');
+const helpMs: number[] = [];
+for (let run = 0; run < 5; run += 1) {
+  const help = wholeProcess(process.execPath, [deckhandBin, '--help']);
+  if (help.status !== 0) throw new Error(`deckhand --help exited ${help.status}: ${help.stderr}`);
+  helpMs.push(help.ms);
+}
+/** camelCase API shapes to CloudFormation's PascalCase properties (free-form maps kept as they are). */
+const toCfn = (value: unknown): unknown =>
+  Array.isArray(value)
+    ? value.map(toCfn)
+    : value && typeof value === 'object'
+      ? Object.fromEntries(
+          Object.entries(value).map(([key, inner]) => [
+            key.charAt(0).toUpperCase() + key.slice(1),
+            key === 'options' || key === 'dockerLabels' ? inner : toCfn(inner),
+          ]),
+        )
+      : value;
+const template = {
+  AWSTemplateFormatVersion: '2010-09-09',
+  Resources: Object.fromEntries(
+    Array.from({ length: 200 }, (_, n) => {
+      const td = webTaskDefinition(
+        `cfn-${n}`,
+        `${ecrUri(account, 'eu-west-1', 'gen')}:${n % 2 ? 'latest' : '1.0.0'}`,
+        account,
+      );
+      if (n % 7 === 0 && td.containerDefinitions?.[0]) td.containerDefinitions[0].privileged = true;
+      return [`TaskDefinition${n}`, { Type: 'AWS::ECS::TaskDefinition', Properties: toCfn(td) }];
+    }),
+  ),
+};
+const templateFile = join(checkDir, 'template.json');
+writeFileSync(templateFile, JSON.stringify(template, null, 2));
+log('deckhand check over one template of 200 task definitions, whole process…');
+const cfnCheckMs: number[] = [];
+let cfnCheckOutputBytes = 0;
+for (let run = 0; run < runs; run += 1) {
+  const checked = wholeProcess(process.execPath, [deckhandBin, 'check', templateFile, '--format', 'json']);
+  if (checked.status !== 0 && checked.status !== 1)
+    throw new Error(`deckhand check exited ${checked.status}: ${checked.stderr}`);
+  cfnCheckMs.push(checked.ms);
+  if (run === 0) cfnCheckOutputBytes = checked.stdout.length;
+}
+/** checkov in its own venv, from the pinned requirements, created on first use (never by the tests). */
+const venv = join(projectRoot, '.local', 'bench-venv');
+const checkovBin = join(venv, 'bin', 'checkov');
+const requirements = join(projectRoot, 'scripts', 'requirements-bench.txt');
+const checkovPin = /checkov==(\S+)/.exec(readFileSync(requirements, 'utf8'))?.[1] ?? '?';
+let checkovUnavailable: string | undefined;
+if (!existsSync(checkovBin)) {
+  log(`installing checkov ${checkovPin} into .local/bench-venv (first use)…`);
+  for (const [command, args] of [
+    ['python3', ['-m', 'venv', venv]],
+    [join(venv, 'bin', 'pip'), ['install', '--quiet', '-r', requirements]],
+  ] as const) {
+    const step = spawnSync(command, args, { encoding: 'utf8' });
+    if (step.error || step.status !== 0) {
+      checkovUnavailable = `${command} ${args.join(' ')}: ${step.error?.message ?? step.stderr.trim().split('\n').slice(-3).join(' ')}`;
+      break;
+    }
+  }
+}
+const checkovMs: number[] = [];
+let checkovVersion: string | undefined;
+if (!checkovUnavailable) {
+  checkovVersion = wholeProcess(checkovBin, ['--version']).stdout.trim();
+  log(`checkov ${checkovVersion} over the same template…`);
+  for (let run = 0; run < Number(process.env.BENCH_CHECKOV_RUNS ?? 3); run += 1) {
+    const checked = wholeProcess(checkovBin, [
+      '-f',
+      templateFile,
+      '--framework',
+      'cloudformation',
+      '--quiet',
+      '--compact',
+    ]);
+    if (checked.status !== 0 && checked.status !== 1) {
+      checkovUnavailable = `checkov exited ${checked.status}: ${checked.stderr.trim().slice(-300)}`;
+      break;
+    }
+    checkovMs.push(checked.ms);
+  }
+}
+if (checkovUnavailable) log(`  checkov not measured: ${checkovUnavailable}`);
+
 // Peak RSS of one image-push invocation in a fresh process.
 const rssEvent = await pushOf('app-one');
 const rssKb = Number(
@@ -434,12 +622,50 @@ const results = {
     registrations: count(twentyCalls, 'RegisterTaskDefinition'),
     updates: count(twentyCalls, 'UpdateService'),
   },
+  ecsThrottling: {
+    source: ecsThrottleSource,
+    buckets: ecsApiThrottles,
+    note: 'the proxy answers calls past a bucket with 400 {"__type":"ThrottlingException","message":"Rate exceeded"}',
+  },
+  fanoutPush: {
+    services: fanoutSize,
+    families: fanoutFamilies,
+    clusters: fanoutClusters,
+    serverLimits: 'documented, full rates',
+    outcome: fanoutOutcome?.outcome ?? fanoutError,
+    statuses: fanoutStatuses,
+    failures: (fanoutStatuses.failed ?? 0) + (fanoutError ? 1 : 0),
+    registrations: count(fanoutCalls, 'RegisterTaskDefinition'),
+    updateServiceCalls: count(fanoutCalls, 'UpdateService'),
+    throttled: fanoutThrottled,
+    wallMs: round(fanoutMs),
+    throttleBoundMs: round(fanoutBoundMs),
+    ratioToBound: fanoutBoundMs > 0 ? round(fanoutMs / fanoutBoundMs, 2) : null,
+    lambdaTimeoutMs: imagePushTimeoutMs,
+    withinTimeout: fanoutMs < imagePushTimeoutMs,
+  },
   driftSweep: {
-    services: 1 + 20 + sweepSize,
+    services: 1 + 20 + sweepSize + fanoutSize,
+    serverLimits: 'documented, full rates',
     wallMs: round(sweepMs),
     describeServices: count(sweepCalls, 'DescribeServices'),
     describeTaskDefinition: count(sweepCalls, 'DescribeTaskDefinition'),
+    throttled: sweepThrottled,
+    throttleBoundMs: round(sweepBoundMs),
+    ratioToBound: sweepBoundMs > 0 ? round(sweepMs / sweepBoundMs, 2) : null,
+    lambdaTimeoutMs: driftTimeoutMs,
+    withinTimeout: sweepMs < driftTimeoutMs,
     outcome: (sweep as { outcome: string }).outcome,
+  },
+  helpWholeProcessMs: round(median(helpMs)),
+  checkTemplateVsCheckov: {
+    definitions: 200,
+    deckhandMs: round(median(cfnCheckMs)),
+    deckhandOutputBytes: cfnCheckOutputBytes,
+    checkov: checkovUnavailable
+      ? { unavailable: checkovUnavailable, pinned: checkovPin }
+      : { version: checkovVersion, pinned: checkovPin, runs: checkovMs.length, ms: round(median(checkovMs)) },
+    speedup: checkovMs.length ? round(median(checkovMs) / median(cfnCheckMs), 1) : null,
   },
   retryModes: {
     note: 'both with the per-action ECS token buckets; the proxy plays ECS throttling at half its documented limits',
@@ -463,6 +689,79 @@ const results = {
   },
   peakRssMb: round(rssKb / 1024),
 };
+const dynamoDbOps = [
+  'GetItem',
+  'PutItem',
+  'UpdateItem',
+  'DeleteItem',
+  'Query',
+  'Scan',
+  'TransactWriteItems',
+  'TransactGetItems',
+  'BatchGetItem',
+  'BatchWriteItem',
+];
+const deployDynamoDbCalls = dynamoDbOps.reduce((n, op) => n + (callsPerDeploy[op] ?? 0), 0);
+const largestBundle = Math.max(...Object.values(sizes).map((size) => size.bytes));
+const worstColdImport = Math.max(...Object.values(sizes).map((size) => size.coldImportRatio));
+const targets = [
+  {
+    measure: 'largest bundle',
+    today: `${round(largestBundle / 1024)} KB`,
+    target: '≤ 500 KB',
+    met: largestBundle <= 500 * 1024,
+  },
+  {
+    measure: 'cold import vs reference (worst bundle)',
+    today: `${worstColdImport}×`,
+    target: '≤ 1.3×',
+    met: worstColdImport <= 1.3,
+  },
+  {
+    measure: 'one-service deploy: DynamoDB calls',
+    today: String(deployDynamoDbCalls),
+    target: '≤ 4',
+    met: deployDynamoDbCalls <= 4,
+  },
+  {
+    measure: 'one-service replay vs bare script',
+    today: `${results.oneServiceDeploy.ratio}×`,
+    target: '≤ 2×',
+    met: results.oneServiceDeploy.ratio <= 2,
+  },
+  {
+    measure: '`deckhand --help`, whole process',
+    today: `${results.helpWholeProcessMs} ms`,
+    target: '≤ 250 ms',
+    met: results.helpWholeProcessMs <= 250,
+  },
+  {
+    measure: '`deckhand check`, 200 task definitions, vs checkov',
+    today:
+      results.checkTemplateVsCheckov.speedup === null
+        ? 'checkov not measured'
+        : `${results.checkTemplateVsCheckov.speedup}× faster`,
+    target: '≥ 20× faster',
+    met:
+      results.checkTemplateVsCheckov.speedup === null ? null : results.checkTemplateVsCheckov.speedup >= 20,
+  },
+  {
+    measure: `${fanoutSize}-service push vs throttle-bound minimum`,
+    today: `${results.fanoutPush.ratioToBound}× (${round(fanoutMs / 1000)} s / ${round(fanoutBoundMs / 1000)} s)${results.fanoutPush.withinTimeout ? '' : ', past the 2-min timeout'}${results.fanoutPush.failures ? `, ${results.fanoutPush.failures} failed` : ''}`,
+    target: '≤ 1.15×, no timeout',
+    met:
+      (results.fanoutPush.ratioToBound ?? 0) <= 1.15 &&
+      results.fanoutPush.withinTimeout &&
+      !results.fanoutPush.failures,
+  },
+  {
+    measure: `drift sweep, ${results.driftSweep.services} services, vs 5-min timeout`,
+    today: `${round(sweepMs / 1000)} s (${results.driftSweep.ratioToBound}× the ${round(sweepBoundMs / 1000)} s bound)`,
+    target: '< 300 s',
+    met: results.driftSweep.withinTimeout,
+  },
+];
+Object.assign(results, { targets });
 mkdirSync(join(projectRoot, 'bench'), { recursive: true });
 writeFileSync(join(projectRoot, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
 
@@ -501,5 +800,28 @@ log(
   `deckhand check over ${files.length} task definitions: ${results.check.wallMs} ms (${results.check.perDefinitionMs} ms each)`,
 );
 log(`peak RSS of an image-push invocation: ${results.peakRssMb} MB`);
+log(
+  `push hitting ${fanoutSize} services in ${fanoutFamilies} families under ECS throttling: ${results.fanoutPush.registrations} registrations, ` +
+    `${results.fanoutPush.updateServiceCalls} UpdateService calls, ${results.fanoutPush.failures} failures (${JSON.stringify(fanoutStatuses)}), ` +
+    `throttled ${JSON.stringify(fanoutThrottled)}; ${round(fanoutMs / 1000)} s vs throttle-bound ${round(fanoutBoundMs / 1000)} s ` +
+    `(${results.fanoutPush.ratioToBound}×); image-push Lambda timeout 120 s: ${results.fanoutPush.withinTimeout ? 'within' : 'EXCEEDED'}`,
+);
+log(
+  `drift sweep over ${results.driftSweep.services} services under ECS throttling: ${round(sweepMs / 1000)} s, ${results.driftSweep.describeServices} DescribeServices ` +
+    `(throttled ${JSON.stringify(sweepThrottled)}), throttle-bound ${round(sweepBoundMs / 1000)} s (${results.driftSweep.ratioToBound}×); ` +
+    `drift Lambda timeout 300 s: ${results.driftSweep.withinTimeout ? 'fits' : 'EXCEEDED'}`,
+);
+log(`deckhand --help, whole process: ${results.helpWholeProcessMs} ms (median of 5)`);
+log(
+  `check, one template of 200 task definitions, whole process: deckhand ${results.checkTemplateVsCheckov.deckhandMs} ms; ` +
+    (checkovUnavailable
+      ? `checkov not measured (${checkovUnavailable})`
+      : `checkov ${checkovVersion} ${round(median(checkovMs))} ms (${results.checkTemplateVsCheckov.speedup}×)`),
+);
+log('\nmeasure | today | target');
+for (const row of targets)
+  log(
+    `${row.measure} | ${row.today} | ${row.target} ${row.met === null ? '(?)' : row.met ? '(met)' : '(NOT met)'}`,
+  );
 log('\nwritten to bench/results.json');
 process.exit(0);

@@ -20,7 +20,8 @@ export interface EcsBucket {
   readonly group: string;
 }
 
-export const ecsThrottleSource = 'https://docs.aws.amazon.com/AmazonECS/latest/APIReference/request-throttling.html';
+export const ecsThrottleSource =
+  'https://docs.aws.amazon.com/AmazonECS/latest/APIReference/request-throttling.html';
 
 export const ecsApiThrottles = {
   DescribeClusters: { burst: 50, perSecond: 20, group: 'cluster read actions' },
@@ -60,7 +61,9 @@ export const secondsToPass = (calls: number, { burst, perSecond }: Pick<EcsBucke
 export const throttleBoundSeconds = (calls: Partial<Record<EcsAction, number>>): number =>
   Math.max(
     0,
-    ...Object.entries(calls).map(([action, n]) => secondsToPass(n ?? 0, ecsApiThrottles[action as EcsAction])),
+    ...Object.entries(calls).map(([action, n]) =>
+      secondsToPass(n ?? 0, ecsApiThrottles[action as EcsAction]),
+    ),
   );
 
 /**

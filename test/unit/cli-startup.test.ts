@@ -3,7 +3,7 @@
  * pipelines, often with no AWS access) never loads the AWS SDK. A module-resolution hook lists what loads.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -14,9 +14,11 @@ const dir = mkdtempSync(join(tmpdir(), 'deckhand-startup-'));
 const hook = join(dir, 'hook.mjs');
 writeFileSync(
   hook,
-  `export async function resolve(specifier, context, next) {
+  // Written synchronously to a file: the hooks run on a thread of their own, whose stderr may not flush.
+  `import { appendFileSync } from 'node:fs';
+export async function resolve(specifier, context, next) {
   const resolved = await next(specifier, context);
-  process.stderr.write('LOADED ' + resolved.url + '\\n');
+  appendFileSync(process.env.DECKHAND_LOADED_LOG, resolved.url + '\\n');
   return resolved;
 }\n`,
 );
@@ -31,16 +33,23 @@ writeFileSync(
   JSON.stringify({ family: 'web', containerDefinitions: [{ name: 'app', image: 'nginx:1.27' }] }),
 );
 
+let runs = 0;
 const loaded = (...args: string[]) => {
+  const log = join(dir, `loaded-${(runs += 1)}.txt`);
+  writeFileSync(log, '');
   const run = spawnSync(
     process.execPath,
     ['--import', register, join(projectRoot, 'functions/cli/deckhand.ts'), ...args],
     {
       encoding: 'utf8',
-      env: { ...process.env, NO_COLOR: '1' },
+      env: { ...process.env, NO_COLOR: '1', DECKHAND_LOADED_LOG: log },
     },
   );
-  return { status: run.status, modules: run.stderr.split('\n').filter((line) => line.startsWith('LOADED ')) };
+  return {
+    status: run.status,
+    modules: readFileSync(log, 'utf8').split('\n').filter(Boolean),
+    output: `${run.stdout}\n${run.stderr}`,
+  };
 };
 
 describe('deckhand start-up', () => {
@@ -56,9 +65,12 @@ describe('deckhand start-up', () => {
   });
 
   it('checks a task definition without loading the AWS SDK', () => {
-    const { status, modules } = loaded('check', taskDefinition);
-    expect(status).not.toBe(2);
-    expect(modules.some((m) => m.includes('/functions/core/guardrails/'))).toBe(true);
+    const { status, modules, output } = loaded('check', taskDefinition);
+    expect(status, output).not.toBe(2);
+    expect(
+      modules.some((m) => m.includes('/functions/core/guardrails/')),
+      output,
+    ).toBe(true);
     expect(modules.filter((m) => m.includes('@aws-sdk') || m.includes('@smithy'))).toEqual([]);
   });
 });

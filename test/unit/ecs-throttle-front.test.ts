@@ -125,9 +125,10 @@ describe('the counting proxy playing ECS throttling', () => {
       credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
       maxAttempts: 1,
     });
-    const failure = await client
-      .send(new DescribeServicesCommand({ cluster: 'c', services: ['s'] }))
-      .then(() => undefined, (error: unknown) => error);
+    const failure = await client.send(new DescribeServicesCommand({ cluster: 'c', services: ['s'] })).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
     client.destroy();
     expect(failure).toMatchObject({
       name: 'ThrottlingException',
