@@ -3,7 +3,7 @@
  * signed as Slack signs it and delivered as a Function URL request, decides the promotion; the answer Slack
  * gets (status and body) for each decision; the message updated in place afterwards.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { parseConfig } from '#core/config.ts';
@@ -265,41 +265,36 @@ describe('a click', () => {
     expect(outcome.eventId).toMatch(/^slack:.+:decline$/);
   });
 
-  it.skipIf(!existsSync(documentedSample))(
-    'reads Slack’s documented block_actions sample, carrying a Deckhand button',
-    async () => {
-      const clock = new ManualClock();
-      const sample = JSON.parse(readFileSync(documentedSample, 'utf8'));
-      const value = JSON.stringify({ pipeline: 'web-prod', digest });
-      for (const [actions, decided] of [
-        [sample.actions, 0],
-        [[{ ...sample.actions[0], action_id: 'deckhand.approve', value }], 1],
-      ] as const) {
-        const body = new URLSearchParams({ payload: JSON.stringify({ ...sample, actions }) }).toString();
-        const timestamp = String(Math.floor(clock.now().getTime() / 1000));
-        const decide = fakeDecide('approved');
-        const outcome = await handleSlackInteraction(
-          {
-            headers: {
-              'x-slack-request-timestamp': timestamp,
-              'x-slack-signature': slackSignature(secret, timestamp, body),
-            },
-            body: Buffer.from(body).toString('base64'),
-            isBase64Encoded: true,
+  it('reads Slack’s documented block_actions sample, carrying a Deckhand button', async () => {
+    const clock = new ManualClock();
+    const sample = JSON.parse(readFileSync(documentedSample, 'utf8'));
+    const value = JSON.stringify({ pipeline: 'web-prod', digest });
+    for (const [actions, decided] of [
+      [sample.actions, 0],
+      [[{ ...sample.actions[0], action_id: 'deckhand.approve', value }], 1],
+    ] as const) {
+      const body = new URLSearchParams({ payload: JSON.stringify({ ...sample, actions }) }).toString();
+      const timestamp = String(Math.floor(clock.now().getTime() / 1000));
+      const decide = fakeDecide('approved');
+      const outcome = await handleSlackInteraction(
+        {
+          headers: {
+            'x-slack-request-timestamp': timestamp,
+            'x-slack-signature': slackSignature(secret, timestamp, body),
           },
-          depsWith(decide, clock),
-        );
-        expect(outcome.statusCode).toBe(200);
-        expect(decide).toHaveBeenCalledTimes(decided);
-        if (decided) {
-          expect(decide).toHaveBeenCalledWith(
-            expect.objectContaining({ approver: 'UA8RXUSPL', ref: digest }),
-          );
-          expect(outcome.eventId).toBe(`slack:${sample.trigger_id}:approve`);
-        }
+          body: Buffer.from(body).toString('base64'),
+          isBase64Encoded: true,
+        },
+        depsWith(decide, clock),
+      );
+      expect(outcome.statusCode).toBe(200);
+      expect(decide).toHaveBeenCalledTimes(decided);
+      if (decided) {
+        expect(decide).toHaveBeenCalledWith(expect.objectContaining({ approver: 'UA8RXUSPL', ref: digest }));
+        expect(outcome.eventId).toBe(`slack:${sample.trigger_id}:approve`);
       }
-    },
-  );
+    }
+  });
 
   it('reads a plain (not base64) body too', async () => {
     const clock = new ManualClock();
