@@ -25,34 +25,33 @@ const seed = new Seeder();
 const digests: Record<string, string> = {};
 const approver = 'U012ABCDEF';
 
-const config = parseConfig(
-  {
-    teams: {
-      payments: { slack: { webhook: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:hook-AbCdEf' } },
-    },
-    pipelines: [
-      {
-        name: 'web-staging',
-        repository: 'web',
-        tags: 'semver:>=1.0.0',
-        bake: '10m',
-        team: 'payments',
-        targets: [{ cluster: 'staging', service: 'web' }],
-      },
-      {
-        name: 'web-prod',
-        team: 'payments',
-        promote: {
-          from: 'web-staging',
-          after: '30m',
-          approval: { approvers: [approver, 'U034GHIJKL'], expires: '24h' },
-        },
-        targets: [{ cluster: 'prod', service: 'web' }],
-      },
-    ],
+const prodPipeline = (required: number) => ({
+  name: 'web-prod',
+  team: 'payments',
+  promote: {
+    from: 'web-staging',
+    after: '30m',
+    approval: { approvers: [approver, 'U034GHIJKL'], required, expires: '24h' },
   },
-  'promotions',
-);
+  targets: [{ cluster: 'prod', service: 'web' }],
+});
+const rawConfig = (required: number) => ({
+  teams: {
+    payments: { slack: { webhook: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:hook-AbCdEf' } },
+  },
+  pipelines: [
+    {
+      name: 'web-staging',
+      repository: 'web',
+      tags: 'semver:>=1.0.0',
+      bake: '10m',
+      team: 'payments',
+      targets: [{ cluster: 'staging', service: 'web' }],
+    },
+    prodPipeline(required),
+  ],
+});
+const config = parseConfig(rawConfig(1), 'promotions');
 
 /** A clock the test moves; the deploys' own pushes carry real times relative to it. */
 let now = Date.parse('2026-12-01T09:00:00Z');
@@ -143,17 +142,7 @@ describe('promotion, approval and freeze against moto', () => {
   });
 
   it('counts each approver once: a second click by the same approver is a duplicate', async () => {
-    const twoApprovers = parseConfig(
-      {
-        ...structuredClone(config),
-        pipelines: config.pipelines.map((p) =>
-          p.promote?.approval
-            ? { ...p, promote: { ...p.promote, approval: { ...p.promote.approval, required: 2 } } }
-            : p,
-        ),
-      },
-      'two',
-    );
+    const twoApprovers = parseConfig(rawConfig(2), 'two');
     expect((await push('1.5.2')).outcome).toBe('deployed');
     now += 60_000;
     await deploymentEvent('staging', '1.5.2');
