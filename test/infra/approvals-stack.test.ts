@@ -12,15 +12,15 @@ import { parse, stringify } from 'yaml';
 import { buildApp } from '../../infra/build-app.ts';
 import { defaultConfigPath } from '../../infra/deckhand-config.ts';
 import { projectRoot } from '../../scripts/lib/moto.ts';
-
-type Resource = { Type: string; Properties: Record<string, unknown> };
-type Resources = Record<string, Resource>;
-interface Statement {
-  Effect: string;
-  Action: string | string[];
-  Resource: unknown;
-  Condition?: unknown;
-}
+import {
+  actionsOf,
+  functionId,
+  functionProps,
+  type Resource,
+  resourcesOf,
+  roleStatements,
+  type Statement,
+} from '../helpers/template.ts';
 
 const signingSecret = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:deckhand/slack/signing-AbCdEf';
 const teamSecrets = [
@@ -49,32 +49,6 @@ const synth = (edit?: (config: Record<string, unknown>) => void): Template => {
   app.synth();
   return Template.fromStack(stack);
 };
-
-const resourcesOf = (template: Template, type: string): Resources =>
-  template.findResources(type) as Resources;
-
-/** The logical id of the one function whose description contains `text`. */
-const functionId = (template: Template, text: string): string => {
-  const ids = Object.entries(resourcesOf(template, 'AWS::Lambda::Function'))
-    .filter(([, fn]) => String(fn.Properties.Description).includes(text))
-    .map(([id]) => id);
-  expect(ids, text).toHaveLength(1);
-  return ids[0] as string;
-};
-
-const functionProps = (template: Template, id: string): Record<string, unknown> =>
-  (resourcesOf(template, 'AWS::Lambda::Function')[id] as Resource).Properties;
-
-/** Every statement of the policies attached to a function's role. */
-const roleStatements = (template: Template, id: string): Statement[] => {
-  const roleId = (functionProps(template, id).Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
-  return Object.values(resourcesOf(template, 'AWS::IAM::Policy'))
-    .filter((policy) => JSON.stringify(policy.Properties.Roles).includes(`{"Ref":"${roleId}"}`))
-    .flatMap((policy) => (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
-};
-
-const actionsOf = (statements: Statement[]): string[] =>
-  [...new Set(statements.flatMap((s) => [s.Action].flat()))].sort();
 
 const slackActions = 'record approval decisions from Slack buttons';
 const timers = 'run what is due each minute';

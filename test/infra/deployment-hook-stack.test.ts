@@ -3,8 +3,7 @@
  * the role ECS assumes to invoke it, and the stack outputs a service's own stack attaches them with. A sample
  * consumer (a blue/green Fargate service in a stack of its own) imports the exported ARNs and passes cfn-lint.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Fn, Stack } from 'aws-cdk-lib';
@@ -37,63 +36,21 @@ import { parseConfigText } from '#cli/config-yaml.ts';
 import { routesFor } from '#core/events/routes.ts';
 import { buildApp } from '../../infra/build-app.ts';
 import { defaultConfigPath } from '../../infra/deckhand-config.ts';
-import { projectRoot, venvBin } from '../../scripts/lib/moto.ts';
+import { projectRoot } from '../../scripts/lib/moto.ts';
 import { routedBy } from '../helpers/event-routing.ts';
-
-type Resource = { Type: string; Properties: Record<string, unknown> };
-type Resources = Record<string, Resource>;
-interface Statement {
-  Effect: string;
-  Action: string | string[];
-  Resource: unknown;
-  Condition?: unknown;
-}
+import {
+  actionsOf,
+  cfnLint,
+  expectNagClean,
+  functionId,
+  functionProps,
+  type Resource,
+  resourcesOf,
+  roleIdOf,
+  statementsOf,
+} from '../helpers/template.ts';
 
 const hookDescription = 'admission for ECS deployments';
-
-const resourcesOf = (template: Template, type: string): Resources =>
-  template.findResources(type) as Resources;
-
-const functionId = (template: Template, text: string): string => {
-  const ids = Object.entries(resourcesOf(template, 'AWS::Lambda::Function'))
-    .filter(([, fn]) => String(fn.Properties.Description).includes(text))
-    .map(([id]) => id);
-  expect(ids, text).toHaveLength(1);
-  return ids[0] as string;
-};
-
-const functionProps = (template: Template, id: string): Record<string, unknown> =>
-  (resourcesOf(template, 'AWS::Lambda::Function')[id] as Resource).Properties;
-
-const roleIdOf = (template: Template, fnId: string): string =>
-  (functionProps(template, fnId).Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
-
-/** Every statement of the policies attached to a role, inline ones included. */
-const statementsOf = (template: Template, roleId: string): Statement[] => [
-  ...Object.values(resourcesOf(template, 'AWS::IAM::Policy'))
-    .filter((policy) => JSON.stringify(policy.Properties.Roles).includes(`{"Ref":"${roleId}"}`))
-    .flatMap((policy) => (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement),
-  ...(
-    ((resourcesOf(template, 'AWS::IAM::Role')[roleId] as Resource).Properties.Policies as
-      { PolicyDocument: { Statement: Statement[] } }[] | undefined) ?? []
-  ).flatMap((policy) => policy.PolicyDocument.Statement),
-];
-
-const actionsOf = (statements: Statement[]): string[] =>
-  [...new Set(statements.flatMap((s) => [s.Action].flat()))].sort();
-
-/** cfn-lint through the project venv; its exit code is a bit mask: 1 fatal, 2 error, 4 warning, 8 info. */
-const cfnLint = (template: unknown): { status: number; output: string } => {
-  const file = join(mkdtempSync(join(tmpdir(), 'deckhand-cfn-')), 'template.json');
-  writeFileSync(file, JSON.stringify(template));
-  try {
-    execFileSync(venvBin('cfn-lint'), ['--format', 'parseable', file], { encoding: 'utf8' });
-    return { status: 0, output: '' };
-  } catch (error) {
-    const failure = error as { status: number; stdout: string };
-    return { status: failure.status, output: failure.stdout };
-  }
-};
 
 describe('the deployment hook in the Deckhand stack', () => {
   let template: Template;
@@ -296,22 +253,7 @@ describe('the deployment hook in the Deckhand stack', () => {
   });
 
   it('passes cdk-nag AwsSolutions, every acknowledgement carrying a reason', () => {
-    const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8')) as {
-      pluginReports: {
-        pluginName: string;
-        conclusion: string;
-        violations: { ruleName: string }[];
-        suppressedViolations?: { ruleName: string; acknowledgedReason?: string; reason?: string }[];
-      }[];
-    };
-    const nag = report.pluginReports.find((plugin) => plugin.pluginName === 'AwsSolutions');
-    expect(nag?.violations.map((violation) => violation.ruleName)).toEqual([]);
-    expect(nag?.conclusion).toBe('success');
-    for (const suppressed of nag?.suppressedViolations ?? []) {
-      expect(JSON.stringify(suppressed), suppressed.ruleName).toMatch(
-        /"(acknowledgedReason|reason)":"[^"]{20,}/,
-      );
-    }
+    expectNagClean(outdir);
   });
 
   it('passes cfn-lint with no errors', () => {

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,9 +7,9 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/build-app.ts';
-import { venvBin } from '../../scripts/lib/moto.ts';
 import { routedBy } from '../helpers/event-routing.ts';
 import { loadEvent } from '../helpers/load-event.ts';
+import { cfnLint, expectNagClean } from '../helpers/template.ts';
 
 type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
 
@@ -311,36 +310,11 @@ describe.each([false, true])('Deckhand stack (production: %s)', (production) => 
   });
 
   it('passes cdk-nag AwsSolutions, every acknowledgement carrying a reason', () => {
-    const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8')) as {
-      pluginReports: {
-        pluginName: string;
-        conclusion: string;
-        violations: { ruleName: string }[];
-        suppressedViolations?: { ruleName: string; acknowledgedReason?: string; reason?: string }[];
-      }[];
-    };
-    const nag = report.pluginReports.find((plugin) => plugin.pluginName === 'AwsSolutions');
-    expect(nag?.violations.map((violation) => violation.ruleName)).toEqual([]);
-    expect(nag?.conclusion).toBe('success');
-    for (const suppressed of nag?.suppressedViolations ?? []) {
-      expect(JSON.stringify(suppressed), suppressed.ruleName).toMatch(
-        /"(acknowledgedReason|reason)":"[^"]{20,}/,
-      );
-    }
+    expectNagClean(outdir);
   });
 
   it('passes cfn-lint with no errors', () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'deckhand-cfn-')), 'template.json');
-    writeFileSync(file, JSON.stringify(template.toJSON()));
-    let status = 0;
-    let output = '';
-    try {
-      execFileSync(venvBin('cfn-lint'), ['--format', 'parseable', file], { encoding: 'utf8' });
-    } catch (error) {
-      const failure = error as { status: number; stdout: string };
-      status = failure.status;
-      output = failure.stdout;
-    }
+    const { status, output } = cfnLint(template.toJSON());
     // cfn-lint's exit code is a bit mask: 1 fatal, 2 error, 4 warning, 8 informational.
     expect(status & 3, output).toBe(0);
   });
