@@ -6,7 +6,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { CloudWatchClient, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import {
   DescribeServicesCommand,
@@ -117,18 +116,7 @@ export const runDemo = async (
       await seed.service(fargateService('prod-eu', 'web', td, network));
       await seed.service(fargateService('prod', 'web', td, network));
       await seed.service(fargateService('prod', 'worker', td, network));
-      await new CloudWatchClient({}).send(
-        new PutMetricAlarmCommand({
-          AlarmName: 'web-5xx',
-          Namespace: 'AWS/ApplicationELB',
-          MetricName: 'HTTPCode_Target_5XX_Count',
-          Statistic: 'Sum',
-          Period: 60,
-          EvaluationPeriods: 1,
-          Threshold: 10,
-          ComparisonOperator: 'GreaterThanThreshold',
-        }),
-      );
+      await seed.alarm('web-5xx');
       const secrets = new SecretsManagerClient({});
       const token = await secrets.send(
         new CreateSecretCommand({

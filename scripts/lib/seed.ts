@@ -6,6 +6,7 @@ import {
   CreateVpcCommand,
   EC2Client,
 } from '@aws-sdk/client-ec2';
+import { CloudWatchClient, DescribeAlarmsCommand, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
 import { CreateRepositoryCommand, ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
 import {
   CreateClusterCommand,
@@ -82,6 +83,26 @@ export class Seeder {
       }),
     );
     return digest;
+  }
+
+  /** A 5xx alarm on a load balancer's targets (moto does not evaluate it: tests set its state). */
+  async alarm(name: string, tags: Record<string, string> = {}): Promise<string> {
+    const cloudwatch = new CloudWatchClient({});
+    await cloudwatch.send(
+      new PutMetricAlarmCommand({
+        AlarmName: name,
+        Namespace: 'AWS/ApplicationELB',
+        MetricName: 'HTTPCode_Target_5XX_Count',
+        Statistic: 'Sum',
+        Period: 60,
+        EvaluationPeriods: 1,
+        Threshold: 10,
+        ComparisonOperator: 'GreaterThanThreshold',
+        Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
+      }),
+    );
+    const { MetricAlarms = [] } = await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: [name] }));
+    return MetricAlarms[0]?.AlarmArn ?? '';
   }
 
   async cluster(name: string): Promise<string> {

@@ -5,7 +5,7 @@
  * alarm fires (also at PRE_PRODUCTION_TRAFFIC_SHIFT, where the target's weight is still 0), never blocks a
  * rollback, and a pause hook resumes or rolls back on the decision.
  */
-import { CloudWatchClient, PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import { RegisterTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoDbClient, stateTableName } from '#adapters/aws-clients.ts';
@@ -118,18 +118,7 @@ describe('admission through the deployment lifecycle hook', () => {
       });
     }
     await seed.service(fargateService('prod', 'web', revisions.clean?.arn ?? '', network));
-    await new CloudWatchClient({}).send(
-      new PutMetricAlarmCommand({
-        AlarmName: 'web-5xx',
-        Namespace: 'AWS/ApplicationELB',
-        MetricName: 'HTTPCode_Target_5XX_Count',
-        Statistic: 'Sum',
-        Period: 60,
-        EvaluationPeriods: 1,
-        Threshold: 10,
-        ComparisonOperator: 'GreaterThanThreshold',
-      }),
-    );
+    await seed.alarm('web-5xx');
     deployment('dep-1', 'IN_PROGRESS', 'clean');
     writeConfig(rawConfig);
   });

@@ -3,7 +3,6 @@
  * AWS's part by sending the real-shaped events ECS and CloudWatch would send.
  */
 import { writeFileSync } from 'node:fs';
-import { CloudWatchClient, DescribeAlarmsCommand, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient, createDynamoDbClient, stateTableName } from '#adapters/aws-clients.ts';
@@ -55,23 +54,7 @@ describe('rollout follow-through and alarm rollback against moto', () => {
       webTaskDefinition('web', `${ecrUri(testAccount(), testRegion(), 'web')}:0.9.0`, testAccount()),
     );
     await seed.service(fargateService('prod', 'web', td, await seed.vpc()));
-    const cloudwatch = new CloudWatchClient({});
-    await cloudwatch.send(
-      new PutMetricAlarmCommand({
-        AlarmName: 'web-5xx',
-        MetricName: 'HTTPCode_Target_5XX_Count',
-        Namespace: 'AWS/ApplicationELB',
-        Statistic: 'Sum',
-        Period: 60,
-        EvaluationPeriods: 1,
-        Threshold: 5,
-        ComparisonOperator: 'GreaterThanThreshold',
-        Tags: [{ Key: 'deckhand:service', Value: 'web' }],
-      }),
-    );
-    alarmArn =
-      (await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: ['web-5xx'] }))).MetricAlarms?.[0]
-        ?.AlarmArn ?? '';
+    alarmArn = await seed.alarm('web-5xx', { 'deckhand:service': 'web' });
     writeFileSync(
       config,
       JSON.stringify({
