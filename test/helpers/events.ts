@@ -5,8 +5,9 @@ import { testAccount, testRegion } from './aws.ts';
 import { loadEvent } from './load-event.ts';
 
 export interface PushOptions {
-  account: string;
-  region: string;
+  /** Default: the test file's moto account and Region. */
+  account?: string;
+  region?: string;
   repository: string;
   tag: string;
   digest: string;
@@ -19,8 +20,8 @@ export const pushEvent = (options: PushOptions): EcrImagePush => {
   return {
     ...event,
     id: options.id ?? randomUUID(),
-    account: options.account,
-    region: options.region,
+    account: options.account ?? testAccount(),
+    region: options.region ?? testRegion(),
     time: options.time ?? new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
     detail: {
       ...event.detail,

@@ -27,16 +27,7 @@ let receiver: SlackReceiver;
 
 const running = (cluster: string) => runningImage(cluster, 'web');
 const pinned = (tag: string) => `${ecrUri(testAccount(), testRegion(), 'web')}@${digests[tag]}`;
-const push = (tag: string) =>
-  replay(
-    pushEvent({
-      account: testAccount(),
-      region: testRegion(),
-      repository: 'web',
-      tag,
-      digest: digests[tag] ?? '',
-    }),
-  );
+const push = (tag: string) => replay(pushEvent({ repository: 'web', tag, digest: digests[tag] ?? '' }));
 
 const completed = async (cluster: string, tag: string) => {
   const deploymentId = (await ledger.rollouts.get(`${cluster}/web`, digests[tag] ?? ''))?.deploymentId;

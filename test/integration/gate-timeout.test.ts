@@ -37,8 +37,6 @@ const deps = (): Wired => ({ ...wireCore(config), clock, log: silentLog });
 const push = (repository: string) =>
   handleImageAction(
     pushEvent({
-      account: testAccount(),
-      region: testRegion(),
       repository,
       tag: '1.0.0',
       digest: digests[repository] ?? '',

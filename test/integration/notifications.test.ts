@@ -89,14 +89,7 @@ describe('Slack notifications against the local receiver', () => {
     await receiver.close();
   });
 
-  const push = (tag: string) =>
-    pushEvent({
-      account: testAccount(),
-      region: testRegion(),
-      repository: 'web',
-      tag,
-      digest: digests[tag] ?? '',
-    });
+  const push = (tag: string) => pushEvent({ repository: 'web', tag, digest: digests[tag] ?? '' });
 
   it('updates one message in place for the Web API team, and posts each change for the webhook team', async () => {
     const event = push('1.0.0');

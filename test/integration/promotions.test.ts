@@ -60,17 +60,7 @@ const at = (minutes: number) => new Date(now + minutes * 60_000).toISOString().r
 const deps = (): Wired => ({ ...wireCore(config), clock, log: silentLog });
 
 const push = (tag: string) =>
-  handleImageAction(
-    pushEvent({
-      account: testAccount(),
-      region: testRegion(),
-      repository: 'web',
-      tag,
-      digest: digests[tag] ?? '',
-      time: at(0),
-    }),
-    deps(),
-  );
+  handleImageAction(pushEvent({ repository: 'web', tag, digest: digests[tag] ?? '', time: at(0) }), deps());
 
 /** ECS's "deployment completed" for the rollout Deckhand made of `tag` in `cluster`. */
 const deploymentEvent = async (cluster: string, tag: string) => {

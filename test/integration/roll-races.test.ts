@@ -40,16 +40,7 @@ const config = parseConfig(
 const deps = (): Wired => ({ ...wireCore(config), log: silentLog });
 
 const push = (repository: string, tag: string) =>
-  handleImageAction(
-    pushEvent({
-      account: testAccount(),
-      region: testRegion(),
-      repository,
-      tag,
-      digest: digests[`${repository}:${tag}`] ?? '',
-    }),
-    deps(),
-  );
+  handleImageAction(pushEvent({ repository, tag, digest: digests[`${repository}:${tag}`] ?? '' }), deps());
 
 /** Deps whose first lease request by `owner*` waits for `meanwhile` to finish: the race, made certain. */
 const racing = (ownerPrefix: string, meanwhile: () => Promise<unknown>): Wired => {

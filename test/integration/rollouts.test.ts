@@ -72,14 +72,7 @@ describe('rollout follow-through and alarm rollback against moto', () => {
     );
   });
 
-  const push = (tag: string) =>
-    pushEvent({
-      account: testAccount(),
-      region: testRegion(),
-      repository: 'web',
-      tag,
-      digest: digests[tag] ?? '',
-    });
+  const push = (tag: string) => pushEvent({ repository: 'web', tag, digest: digests[tag] ?? '' });
 
   const alarm = (state: 'ALARM' | 'OK', id: string) => {
     const event = loadEvent<{

@@ -2,17 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseConfigText } from '#cli/config-yaml.ts';
 import { configJsonSchema, matchingPipelines, parseConfig } from '#core/config.ts';
-import { ConfigError } from '#core/errors.ts';
-
-const issuesOf = (raw: unknown): string[] => {
-  try {
-    parseConfig(raw, 'test');
-  } catch (error) {
-    if (error instanceof ConfigError) return error.issues;
-    throw error;
-  }
-  throw new Error('config was accepted');
-};
+import { issuesOf } from '../helpers/config.ts';
 
 const pipeline = (overrides: Record<string, unknown> = {}) => ({
   name: 'web-staging',

@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '#core/config.ts';
-import { ConfigError } from '#core/errors.ts';
-
-const issuesOf = (raw: unknown): string[] => {
-  try {
-    parseConfig(raw, 'test');
-  } catch (error) {
-    if (error instanceof ConfigError) return error.issues;
-    throw error;
-  }
-  throw new Error('config was accepted');
-};
+import { issuesOf } from '../helpers/config.ts';
 
 const slackTeam = {
   slack: { webhook: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:hook-AbCdEf' },
