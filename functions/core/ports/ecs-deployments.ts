@@ -14,22 +14,11 @@ export interface ServiceRevisionSnapshot {
   containerImages: { containerName: string; imageDigest?: string; image?: string }[];
 }
 
-export type ServiceDeploymentStatus =
-  | 'PENDING'
-  | 'SUCCESSFUL'
-  | 'STOPPED'
-  | 'STOP_REQUESTED'
-  | 'IN_PROGRESS'
-  | 'ROLLBACK_REQUESTED'
-  | 'ROLLBACK_IN_PROGRESS'
-  | 'ROLLBACK_SUCCESSFUL'
-  | 'ROLLBACK_FAILED';
-
 export interface ServiceDeploymentSnapshot {
   serviceDeploymentArn: string;
   serviceArn: string;
   clusterArn: string;
-  /** A ServiceDeploymentStatus; kept open, as ECS adds states. */
+  /** ECS's deployment status (PENDING, IN_PROGRESS, ROLLBACK_IN_PROGRESS, …); kept open, as ECS adds states. */
   status: string;
   targetServiceRevisionArn?: string;
   sourceServiceRevisionArns: string[];
