@@ -21,11 +21,16 @@ export interface SynthConfig {
   jsonFile: string;
 }
 
-export const loadSynthConfig = (node: Node): SynthConfig => {
+/** The validated config the `deckhand:config` context names, without the bundle's copy (the spoke stack's). */
+export const readSynthConfig = (node: Node): Omit<SynthConfig, 'jsonFile'> => {
   const named: unknown = node.tryGetContext('deckhand:config');
   const path = typeof named === 'string' && named.length > 0 ? named : defaultConfigPath;
   const source = isAbsolute(path) ? path : resolve(projectRoot, path);
-  const config = parseConfigText(readFileSync(source, 'utf8'), source);
+  return { config: parseConfigText(readFileSync(source, 'utf8'), source), source };
+};
+
+export const loadSynthConfig = (node: Node): SynthConfig => {
+  const { config, source } = readSynthConfig(node);
   const jsonFile = join(mkdtempSync(join(tmpdir(), 'deckhand-config-')), bundledConfigName);
   writeFileSync(jsonFile, `${JSON.stringify(config, null, 2)}\n`);
   return { config, source, jsonFile };

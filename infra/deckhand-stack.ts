@@ -5,6 +5,7 @@ import { DeployOnPush } from './constructs/deploy-on-push.ts';
 import { DeploymentHook } from './constructs/deployment-hook.ts';
 import { DriftCheck } from './constructs/drift-check.ts';
 import { GuardrailAudit } from './constructs/guardrail-audit.ts';
+import { hasSpokes, HubBus } from './constructs/hub-bus.ts';
 import { OperationsAlarms } from './constructs/operations-alarms.ts';
 import { RolloutFollowThrough } from './constructs/rollout-follow-through.ts';
 import { SlackInteractivity } from './constructs/slack-interactivity.ts';
@@ -27,6 +28,8 @@ export class DeckhandStack extends Stack {
   readonly slackInteractivity: SlackInteractivity;
   readonly deploymentHook: DeploymentHook;
   readonly operations: OperationsAlarms;
+  /** Hub and spoke only: the bus the spoke stacks forward their events to. */
+  readonly hubBus: HubBus | undefined;
 
   constructor(scope: Construct, id: string, props: DeckhandStackProps) {
     super(scope, id, props);
@@ -34,10 +37,15 @@ export class DeckhandStack extends Stack {
     const config = loadSynthConfig(this.node);
     this.state = new StateTable(this, 'State', { production: props.production });
     this.deadLetters = new DeadLetterQueue(this, 'DeadLetters');
+    this.hubBus = hasSpokes(config.config)
+      ? new HubBus(this, 'HubBus', { config: config.config })
+      : undefined;
+    const hubBus = this.hubBus?.bus;
     this.deployOnPush = new DeployOnPush(this, 'DeployOnPush', {
       config,
       table: this.state.table,
       deadLetterQueue: this.deadLetters.queue,
+      hubBus,
     });
     // Timers deploys promotions and released holds through the same path as a push.
     this.timers = new Timers(this, 'Timers', {
@@ -54,11 +62,13 @@ export class DeckhandStack extends Stack {
         this.deployOnPush.scanHandler.function,
         this.timers.function,
       ].map((fn) => fn.role?.roleArn ?? ''),
+      hubBus,
     });
     this.rollouts = new RolloutFollowThrough(this, 'Rollouts', {
       config,
       table: this.state.table,
       deadLetterQueue: this.deadLetters.queue,
+      hubBus,
     });
     this.drift = new DriftCheck(this, 'Drift', {
       config,
@@ -74,6 +84,7 @@ export class DeckhandStack extends Stack {
       config,
       table: this.state.table,
       deadLetterQueue: this.deadLetters.queue,
+      hubBus,
     });
     const email: unknown = this.node.tryGetContext('deckhand:alarm-email');
     this.operations = new OperationsAlarms(this, 'Operations', {

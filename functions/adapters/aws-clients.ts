@@ -4,8 +4,10 @@
  */
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ECRClient } from '@aws-sdk/client-ecr';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { SiteClientConfig } from './site-clients.ts';
 import { isServerError, isThrottlingError, isTransientError } from '@smithy/service-error-classification';
 
 /**
@@ -15,8 +17,13 @@ import { isServerError, isThrottlingError, isTransientError } from '@smithy/serv
  */
 export const retryConfig = { maxAttempts: 6, retryMode: 'standard' } as const;
 
-export const createCloudWatchClient = (): CloudWatchClient => new CloudWatchClient({ ...retryConfig });
-export const createEcsClient = (): ECSClient => new ECSClient({ ...retryConfig });
+/** At a spoke (`site` from site-clients.ts): its Region and, in another account, the assumed role. */
+export const createCloudWatchClient = (site?: SiteClientConfig): CloudWatchClient =>
+  new CloudWatchClient({ ...retryConfig, ...site });
+export const createEcsClient = (site?: SiteClientConfig): ECSClient =>
+  new ECSClient({ ...retryConfig, ...site });
+export const createEcrClient = (site?: SiteClientConfig): ECRClient =>
+  new ECRClient({ ...retryConfig, ...site });
 export const createDynamoDbClient = (): DynamoDBClient => new DynamoDBClient({ ...retryConfig });
 export const createDocumentClient = (
   client: DynamoDBClient = createDynamoDbClient(),

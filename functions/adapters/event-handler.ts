@@ -8,6 +8,7 @@ import middy from '@middy/core';
 import { logger } from '#commons/powertools.ts';
 import type { Outcome } from '#core/outcome.ts';
 import { idempotentOnEventId } from './idempotency.ts';
+import { roleSessionFor, withRoleSession } from './site-clients.ts';
 import { type Wired, wireNotifier } from './wiring.ts';
 
 export const eventHandler = <D extends Wired, O extends Outcome>(
@@ -18,7 +19,8 @@ export const eventHandler = <D extends Wired, O extends Outcome>(
 ) => {
   const notifier = wireNotifier(deps);
   const answer = async (event: unknown): Promise<O> => {
-    const outcome = await useCase(event, deps);
+    // A spoke's CloudTrail names the function and the event that first assumed its role.
+    const outcome = await withRoleSession(roleSessionFor(name, event), () => useCase(event, deps));
     await notifier.deliver(outcome, event);
     return outcome;
   };

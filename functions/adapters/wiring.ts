@@ -10,43 +10,41 @@ import type { EcsDeploymentsPort } from '#core/ports/ecs-deployments.ts';
 import type { Log } from '#core/ports/log.ts';
 import type { Ledger } from '#core/ports/stores.ts';
 import { type DeliveryReport, deliverNotices } from '#core/use-cases/notify.ts';
-import {
-  createCloudWatchClient,
-  createDocumentClient,
-  createEcsClient,
-  stateTableName,
-} from './aws-clients.ts';
-import { createAlarmsAdapter } from './cloudwatch.ts';
+import type { RegistryPort } from '#core/ports/registry.ts';
+import type { Home } from '#core/sites.ts';
+import { createDocumentClient, stateTableName } from './aws-clients.ts';
 import { createDynamoDbLedger } from './dynamodb/ledger.ts';
-import { createEcsAdapter } from './ecs.ts';
-import { createEcsDeploymentsAdapter } from './ecs-deployments.ts';
 import { createSecretsAdapter } from './secrets-manager.ts';
+import { createSitedAlarms, createSitedEcs, createSitedRegistry } from './sited-ports.ts';
+import { homeFromEnv } from './site-clients.ts';
 import { createSlackAdapter } from './slack.ts';
 
 /** What every use case draws its deps from; each names only the parts it uses. */
 export interface Wired {
   config: DeckhandConfig;
+  /** The hub's account and Region; targets elsewhere are reached through site-clients.ts. */
+  home: Home;
   ecs: EcsPort;
   /** The service-deployment APIs (lifecycle and pause hooks). */
   deployments: EcsDeploymentsPort;
+  /** ECR repository policies (cross-account pulls). */
+  registry: RegistryPort;
   ledger: Ledger;
   clock: Clock;
   log: Log;
 }
 
-export const wireCore = (config: DeckhandConfig): Wired => {
-  const ecsClient = createEcsClient();
-  return {
-    config,
-    ecs: createEcsAdapter(ecsClient),
-    deployments: createEcsDeploymentsAdapter(ecsClient),
-    ledger: createDynamoDbLedger(createDocumentClient(), stateTableName(), systemClock),
-    clock: systemClock,
-    log: logger,
-  };
-};
+export const wireCore = (config: DeckhandConfig, home: Home = homeFromEnv()): Wired => ({
+  config,
+  home,
+  ...createSitedEcs(home),
+  registry: createSitedRegistry(home),
+  ledger: createDynamoDbLedger(createDocumentClient(), stateTableName(), systemClock),
+  clock: systemClock,
+  log: logger,
+});
 
-export const wireAlarms = (): AlarmsPort => createAlarmsAdapter(createCloudWatchClient());
+export const wireAlarms = (home: Home = homeFromEnv()): AlarmsPort => createSitedAlarms(home);
 
 /** Deckhand's own role ARNs, set by the stack, whose ECS calls the audit ignores. */
 export const selfRoles = (): string[] =>

@@ -1,5 +1,6 @@
 /** `deckhand drift [--json]`: the drift check, on demand. Exit 0 without drift, 3 with drift, 1 on error. */
 import { wireNotifier } from '#adapters/wiring.ts';
+import { placeOf, serviceKeyOf } from '#core/sites.ts';
 import { detectDrift } from '#core/use-cases/detect-drift.ts';
 import { wireCli } from './session.ts';
 
@@ -7,15 +8,16 @@ export const drift = async (
   options: { config?: string; json: boolean; notify: boolean },
   write: (line: string) => void,
 ): Promise<number> => {
-  const deps = wireCli(options.config);
+  const deps = await wireCli(options.config);
   const outcome = await detectDrift(deps, `cli-${new Date().toISOString()}`);
   if (options.notify) await wireNotifier(deps).deliver(outcome, { 'detail-type': 'deckhand drift (CLI)' });
   if (options.json) {
     write(
       JSON.stringify({
         drift: outcome.drift.map(
-          ({ pipeline, cluster, service, kind, expected, actual, fields, since, actor }) => ({
+          ({ pipeline, site, cluster, service, kind, expected, actual, fields, since, actor }) => ({
             pipeline,
+            ...placeOf(deps, site),
             cluster,
             service,
             kind,
@@ -33,7 +35,7 @@ export const drift = async (
   } else {
     for (const d of outcome.drift) {
       write(
-        `${d.pipeline}  ${d.cluster}/${d.service}  ${d.kind}: expected ${d.expected}, running ${d.actual}` +
+        `${d.pipeline}  ${serviceKeyOf(d.cluster, d.service, placeOf(deps, d.site))}  ${d.kind}: expected ${d.expected}, running ${d.actual}` +
           `${d.fields.length > 0 && d.kind === 'config' ? `\n    fields: ${d.fields.join(', ')}` : ''}` +
           `${d.actor ? `\n    changed by ${d.actor}` : ''}`,
       );

@@ -35,7 +35,7 @@ export const freeze = async (
 ): Promise<number> => {
   if (!options.until || !options.reason)
     throw new InputError('freeze needs --until <time|duration> and --reason');
-  const deps = wireCli(options.config);
+  const deps = await wireCli(options.config);
   const now = deps.clock.now();
   const until = untilOf(options.until, now);
   for (const pipeline of targetsOf(
@@ -59,7 +59,7 @@ export const unfreeze = async (
   options: { config?: string; pipelines: string[]; all: boolean },
   write: Write,
 ): Promise<number> => {
-  const deps = wireCli(options.config);
+  const deps = await wireCli(options.config);
   for (const pipeline of targetsOf(
     options.pipelines,
     options.all,

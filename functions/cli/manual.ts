@@ -23,7 +23,7 @@ export const deployCommand = async (
 ): Promise<number> => {
   if (options.breakGlass && !options.reason)
     throw new InputError('--break-glass needs --reason: it is recorded and announced');
-  const deps = wireCli(options.config);
+  const deps = await wireCli(options.config);
   let outcome;
   try {
     outcome = await manualDeploy(
@@ -48,7 +48,7 @@ export const rollbackCommand = async (
   options: { config?: string; pipeline: string; to?: string; as?: string; json: boolean },
   write: Write,
 ): Promise<number> => {
-  const deps = wireCli(options.config);
+  const deps = await wireCli(options.config);
   const actions = await manualRollback(
     { pipeline: options.pipeline, by: who(options.as), ...(options.to ? { to: options.to } : {}) },
     deps,

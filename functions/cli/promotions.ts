@@ -12,7 +12,7 @@ import { wireCli } from './session.ts';
 type Write = (line: string) => void;
 
 export const tick = async (options: { config?: string; json: boolean }, write: Write): Promise<number> => {
-  const deps = wireCli(options.config);
+  const deps = await wireCli(options.config);
   const outcome = await runTimers(deps, `tick-${deps.clock.now().toISOString()}`);
   await wireNotifier(deps).deliver(outcome, { 'detail-type': 'deckhand tick' });
   if (options.json) write(JSON.stringify(outcome));
@@ -35,7 +35,7 @@ export const decide = async (
   write: Write,
 ): Promise<number> => {
   if (!options.as) throw new InputError(`${options.decision} needs --as <approver's Slack user ID>`);
-  const deps = wireCli(options.config);
+  const deps = await wireCli(options.config);
   const result = await decidePromotion(
     {
       pipeline: options.pipeline,
@@ -57,7 +57,7 @@ export const promotions = async (
   options: { config?: string; json: boolean },
   write: Write,
 ): Promise<number> => {
-  const deps = wireCli(options.config);
+  const deps = await wireCli(options.config);
   const rows = [];
   for (const pipeline of deps.config.pipelines.filter((p) => p.promote))
     for (const promotion of (await deps.ledger.promotions.list(pipeline.name)).slice(-5))

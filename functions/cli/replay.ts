@@ -12,6 +12,7 @@ import type { AlarmsPort } from '#core/ports/alarms.ts';
 import { readJsonFile } from './read-json.ts';
 import { detailTypeOf, routeEvent } from './route.ts';
 import { wireCli } from './session.ts';
+import { roleSessionFor, withRoleSession } from '#adapters/site-clients.ts';
 
 export interface ReplayOptions {
   files: string[];
@@ -46,14 +47,14 @@ const describe = (outcome: Outcome | Failure): string => {
 
 export const replay = async (options: ReplayOptions, write: (line: string) => void): Promise<number> => {
   // Wired before the first event, so a bad config is one clear error (exit 2), not a failure per event.
-  const wired = wireCli(options.config);
+  const wired = await wireCli(options.config);
   let alarms: AlarmsPort | undefined;
   let slack: SlackActionsWired | undefined;
   const deps = {
     ...wired,
     dryRun: options.dryRun,
     selfRoles: selfRoles(),
-    alarms: () => (alarms ??= wireAlarms()),
+    alarms: () => (alarms ??= wireAlarms(wired.home)),
     slackActions: () => (slack ??= wireSlackActions(wired)),
   };
   let notifier: Notifier | undefined;
@@ -63,7 +64,9 @@ export const replay = async (options: ReplayOptions, write: (line: string) => vo
     for (const event of Array.isArray(parsed) ? parsed : [parsed]) {
       let outcome: Outcome | Failure;
       try {
-        outcome = await routeEvent(event, deps);
+        outcome = await withRoleSession(roleSessionFor('deckhand-replay', event), () =>
+          routeEvent(event, deps),
+        );
         // As the Lambdas do: tell the teams after the outcome is recorded (never on a dry run).
         if (!options.dryRun) await (notifier ??= wireNotifier(wired)).deliver(outcome, event);
       } catch (error) {

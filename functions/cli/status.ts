@@ -1,11 +1,13 @@
 /** `deckhand status [pipeline]` and `deckhand resume <pipeline>`: what each service runs, and un-pausing. */
 import { ConfigError } from '#core/errors.ts';
 import { freezeOf } from '#core/freeze/active.ts';
-import { serviceKeyOf } from '#core/service-key.ts';
+import { placeOf, serviceKeyOf, siteOfTarget } from '#core/sites.ts';
 import { wireCli } from './session.ts';
 
 export interface ServiceStatus {
   pipeline: string;
+  account: string;
+  region: string;
   cluster: string;
   service: string;
   taskDefinition?: string;
@@ -20,8 +22,8 @@ export interface ServiceStatus {
   admission?: { stage: string; hookStatus: string; reason: string; at: string };
 }
 
-const selected = (configPath: string | undefined, pipeline: string | undefined) => {
-  const deps = wireCli(configPath);
+const selected = async (configPath: string | undefined, pipeline: string | undefined) => {
+  const deps = await wireCli(configPath);
   const pipelines = deps.config.pipelines.filter((p) => !pipeline || p.name === pipeline);
   if (pipeline && pipelines.length === 0)
     throw new ConfigError('(config)', [`no pipeline named ${pipeline}`]);
@@ -32,16 +34,17 @@ export const status = async (
   options: { pipeline?: string; config?: string; json: boolean },
   write: (line: string) => void,
 ): Promise<number> => {
-  const { deps, pipelines } = selected(options.config, options.pipeline);
+  const { deps, pipelines } = await selected(options.config, options.pipeline);
   const rows: ServiceStatus[] = [];
   const [open, freezes] = await Promise.all([deps.ledger.promotions.open(), deps.ledger.freezes.list()]);
   for (const pipeline of pipelines) {
     const promotion = open.filter((p) => p.pipeline === pipeline.name).at(-1);
     const frozen = freezeOf(deps.config, pipeline, freezes, deps.clock.now());
     for (const target of pipeline.targets) {
-      const serviceKey = serviceKeyOf(target.cluster, target.service);
+      const site = siteOfTarget(deps, target);
+      const serviceKey = serviceKeyOf(target.cluster, target.service, site);
       const [snapshots, head, rollouts, pause, admissions] = await Promise.all([
-        deps.ecs.describeServices(target.cluster, [target.service]),
+        deps.ecs.describeServices(target.cluster, [target.service], site),
         deps.ledger.heads.get(serviceKey),
         deps.ledger.rollouts.list(serviceKey),
         deps.ledger.pauses.get(serviceKey),
@@ -52,6 +55,7 @@ export const status = async (
       const taskDefinition = snapshots.get(target.service)?.taskDefinition;
       rows.push({
         pipeline: pipeline.name,
+        ...placeOf(deps, site),
         cluster: target.cluster,
         service: target.service,
         ...(taskDefinition ? { taskDefinition } : {}),
@@ -100,7 +104,7 @@ export const status = async (
   for (const row of rows) {
     write(
       [
-        `${row.pipeline}  ${row.cluster}/${row.service}${row.paused ? '  PAUSED' : ''}${row.frozen ? '  FROZEN' : ''}`,
+        `${row.pipeline}  ${row.account} ${row.region}  ${row.cluster}/${row.service}${row.paused ? '  PAUSED' : ''}${row.frozen ? '  FROZEN' : ''}`,
         `  running   ${row.taskDefinition ?? '(service not found)'}`,
         `  deployed  ${row.tag ?? '-'} ${row.digest ?? ''}`.trimEnd(),
         `  last      ${row.lastRollout ? `${row.lastRollout.tag} ${row.lastRollout.status} at ${row.lastRollout.at}` : '-'}`,
@@ -127,10 +131,10 @@ export const resume = async (
   options: { pipeline: string; config?: string },
   write: (line: string) => void,
 ): Promise<number> => {
-  const { deps, pipelines } = selected(options.config, options.pipeline);
+  const { deps, pipelines } = await selected(options.config, options.pipeline);
   let resumed = 0;
   for (const target of pipelines.flatMap((p) => p.targets)) {
-    const serviceKey = serviceKeyOf(target.cluster, target.service);
+    const serviceKey = serviceKeyOf(target.cluster, target.service, siteOfTarget(deps, target));
     const pause = await deps.ledger.pauses.get(serviceKey);
     if (pause?.pipeline !== options.pipeline) continue;
     await deps.ledger.pauses.delete(serviceKey);

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { admissionSchema } from './admission/config.ts';
 import { resourceName } from './arn.ts';
+import { type Home, placeOf, registryOf, sameSite, type Site, type SiteDeps, siteOfTarget } from './sites.ts';
 import { ConfigError } from './errors.ts';
 import { guardrailsSchema, ruleSettingsSchema } from './guardrails/policy.ts';
 import { freezeWindowsSchema } from './freeze/schema.ts';
@@ -12,8 +13,21 @@ import { formatIssues } from './zod-issues.ts';
 
 const name = z.string().trim().min(1);
 
+export const accountSchema = z
+  .strictObject({
+    id: z.string().regex(/^\d{12}$/, 'a 12-digit AWS account ID'),
+    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS Region, e.g. eu-west-1'),
+    roleName: z
+      .string()
+      .regex(/^[\w+=,.@-]{1,64}$/, 'an IAM role name')
+      .default('deckhand-deploy')
+      .describe('The role Deckhand assumes there (the spoke stack creates it)'),
+  })
+  .describe('An AWS account and Region Deckhand acts in, besides its own');
+
 export const targetSchema = z
   .strictObject({
+    account: name.optional().describe('A key of `accounts`; default: the hub’s own account and Region'),
     cluster: name.describe('ECS cluster name or ARN'),
     service: name.describe('ECS service name'),
     containers: z
@@ -90,7 +104,16 @@ const promoteHasNoTags = (raw: unknown, context: z.RefinementCtx) => {
 const pipelineObjectSchema = z
   .strictObject({
     name: name.regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" and "-" only').describe('Unique name'),
-    repository: name.optional().describe('ECR repository name, e.g. "web" or "team/web"'),
+    repository: z
+      .union([
+        name,
+        z.strictObject({
+          account: name.describe('A key of `accounts`: the registry’s account and Region'),
+          name: name.describe('ECR repository name'),
+        }),
+      ])
+      .optional()
+      .describe('ECR repository name in the hub’s own registry, e.g. "web", or { account, name }'),
     promote: promoteSchema.optional(),
     freeze: freezeWindowsSchema.describe('Freeze windows for this pipeline, besides the global ones'),
     tags: z
@@ -133,11 +156,30 @@ const pipelineObjectSchema = z
     }
   });
 
-export const pipelineSchema = z.preprocess(promoteHasNoTags, pipelineObjectSchema);
+/** `repository: { account, name }` becomes `repository: name` plus `registry: account`, so look-ups stay simple. */
+const splitRepository = <P extends { repository?: string | { account: string; name: string } | undefined }>(
+  pipeline: P,
+) => {
+  const { repository, ...rest } = pipeline;
+  return typeof repository === 'object'
+    ? { ...rest, repository: repository.name, registry: repository.account as string | undefined }
+    : { ...rest, repository, registry: undefined as string | undefined };
+};
+
+export const pipelineSchema = z.preprocess(promoteHasNoTags, pipelineObjectSchema.transform(splitRepository));
 
 export const configSchema = z
   .strictObject({
     $schema: z.string().optional(),
+    accounts: z
+      .record(name, accountSchema)
+      .default({})
+      .describe('Spoke accounts and Regions by name (hub and spoke); targets and registries name them'),
+    organizationId: z
+      .string()
+      .regex(/^o-[a-z0-9]{10,32}$/, 'an AWS Organizations ID, e.g. o-a1b2c3d4e5')
+      .optional()
+      .describe('Admit every account of this organization to the hub’s event bus'),
     pipelines: z.array(pipelineSchema).default([]),
     guardrails: guardrailsSchema.default(guardrailsSchema.parse({})),
     teams: z.record(name, teamSchema).default({}),
@@ -193,6 +235,21 @@ export const configSchema = z
         });
       }
       seen.set(pipeline.name, index);
+      const unknownAccount = (account: string | undefined) => account && !(account in config.accounts);
+      if (unknownAccount(pipeline.registry))
+        context.addIssue({
+          code: 'custom',
+          path: ['pipelines', index, 'repository', 'account'],
+          message: `account "${pipeline.registry}" is not defined under accounts`,
+        });
+      pipeline.targets.forEach((target, at) => {
+        if (unknownAccount(target.account))
+          context.addIssue({
+            code: 'custom',
+            path: ['pipelines', index, 'targets', at, 'account'],
+            message: `account "${target.account}" is not defined under accounts`,
+          });
+      });
       if (pipeline.team && !(pipeline.team in config.teams) && Object.keys(config.teams).length > 0) {
         context.addIssue({
           code: 'custom',
@@ -212,6 +269,18 @@ export const configSchema = z
         path: ['pipelines', issue.index, ...issue.path],
         message: issue.message,
       });
+    const places = new Map<string, string>();
+    for (const [key, account] of Object.entries(config.accounts)) {
+      const place = `${account.id}/${account.region}`;
+      const other = places.get(place);
+      if (other)
+        context.addIssue({
+          code: 'custom',
+          path: ['accounts', key],
+          message: `the same account and Region as "${other}": events could not tell them apart`,
+        });
+      places.set(place, key);
+    }
     const fallback = config.notifications.defaultTeam;
     if (fallback && !(fallback in config.teams)) {
       context.addIssue({
@@ -238,28 +307,37 @@ export interface MatchedPipeline {
   policy: TagPolicy;
 }
 
-/** Pipelines that track this repository and whose tag policy accepts this tag. */
+/** Pipelines that track this repository in the registry at `place`, and whose tag policy accepts this tag. */
 export const matchingPipelines = (
-  config: DeckhandConfig,
+  deps: SiteDeps & { config: DeckhandConfig },
+  place: Home,
   repository: string,
   tag: string,
 ): MatchedPipeline[] =>
-  config.pipelines
+  deps.config.pipelines
     .filter((pipeline) => pipeline.repository === repository)
+    .filter((pipeline) => {
+      const registry = placeOf(deps, registryOf(deps, pipeline));
+      return registry.account === place.account && registry.region === place.region;
+    })
     .map((pipeline) => ({ pipeline, policy: parseTagPolicy(pipeline.tags) }))
     .filter(({ policy }) => policy.matches(tag));
 
 export const configJsonSchema = (): Record<string, unknown> =>
   z.toJSONSchema(configSchema, { io: 'input', target: 'draft-2020-12', unrepresentable: 'any' });
 
-/** Pipelines that deploy to this service (cluster by name or ARN). */
+/** Pipelines that deploy to this service at this site (cluster by name or ARN). */
 export const pipelinesForService = (
-  config: DeckhandConfig,
+  deps: SiteDeps & { config: DeckhandConfig },
+  site: Site | undefined,
   cluster: string,
   service: string,
 ): PipelineConfig[] =>
-  config.pipelines.filter((pipeline) =>
+  deps.config.pipelines.filter((pipeline) =>
     pipeline.targets.some(
-      (target) => resourceName(target.cluster) === resourceName(cluster) && target.service === service,
+      (target) =>
+        resourceName(target.cluster) === resourceName(cluster) &&
+        target.service === service &&
+        sameSite(siteOfTarget(deps, target), site),
     ),
   );

@@ -17,3 +17,11 @@ export const digestOf = (image: string): string | undefined => {
   const at = image.lastIndexOf('@');
   return at === -1 ? undefined : image.slice(at + 1);
 };
+
+/** The registry's account and Region, and the repository, of `<account>.dkr.ecr.<region>.amazonaws.com/<repo>`. */
+export const registryOfUri = (
+  uri: string,
+): { account: string; region: string; repository: string } | undefined => {
+  const match = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/(.+)$/.exec(uri);
+  return match ? { account: match[1] ?? '', region: match[2] ?? '', repository: match[3] ?? '' } : undefined;
+};

@@ -7,6 +7,7 @@ import type { Finding } from './guardrails/types.ts';
 import type { Log } from './ports/log.ts';
 import type { PromotionStatus } from './ports/records.ts';
 import type { StopClassification } from './rollouts/stop-classifier.ts';
+import type { Site } from './sites.ts';
 
 export type OutcomeKind =
   | 'deployed'
@@ -53,6 +54,8 @@ export interface DeployAction {
   pipeline: string;
   cluster: string;
   service: string;
+  /** The spoke the service is in; absent at the hub's own account and Region. */
+  site?: Site;
   from?: string;
   to?: string;
   /** The pinned reference `<repository-uri>@<digest>`. */
@@ -80,6 +83,8 @@ export interface AuditAction {
   resource: string;
   cluster?: string;
   service?: string;
+  /** The spoke the service is in; absent at the hub's own account and Region. */
+  site?: Site;
   /** The service's tags, when the audit read them: the notifier routes by the team tag without a re-read. */
   serviceTags?: Record<string, string>;
   findings: Finding[];
@@ -91,6 +96,8 @@ export type AuditOutcome = OutcomeOf<'audit', AuditAction>;
 export interface RolloutAction {
   cluster: string;
   service: string;
+  /** The spoke the service is in; absent at the hub's own account and Region. */
+  site?: Site;
   deploymentId?: string;
   status: string;
   byDeckhand: boolean;
@@ -103,6 +110,8 @@ export type DeploymentOutcome = OutcomeOf<'deployment', RolloutAction>;
 export interface CrashLoopAction {
   cluster: string;
   service: string;
+  /** The spoke the service is in; absent at the hub's own account and Region. */
+  site?: Site;
   taskArn: string;
   classification: StopClassification;
   digest?: string;
@@ -118,6 +127,8 @@ export interface RollbackAction {
   pipeline: string;
   cluster: string;
   service: string;
+  /** The spoke the service is in; absent at the hub's own account and Region. */
+  site?: Site;
   status: 'rolled-back' | 'notified' | 'already-rolled-back' | 'no-known-good' | 'superseded';
   from?: string;
   to?: string;
@@ -133,6 +144,8 @@ export interface DriftItem {
   team?: string;
   cluster: string;
   service: string;
+  /** The spoke the service is in; absent at the hub's own account and Region. */
+  site?: Site;
   kind: DriftKind;
   expected: string;
   actual: string;
@@ -146,6 +159,8 @@ export interface DriftServiceReport {
   team?: string;
   cluster: string;
   service: string;
+  /** The spoke the service is in; absent at the hub's own account and Region. */
+  site?: Site;
   /** `new` and `changed` are told; `unchanged` is not; `resolved` gets a note. */
   change: 'new' | 'changed' | 'unchanged' | 'resolved';
   drift: DriftItem[];
@@ -194,6 +209,8 @@ export type InteractionOutcome = OutcomeOf<'interaction', InteractionAction> & {
 export interface HookAction {
   cluster: string;
   service: string;
+  /** The spoke the service is in; absent at the hub's own account and Region. */
+  site?: Site;
   pipeline?: string;
   stage: string;
   serviceDeploymentArn: string;

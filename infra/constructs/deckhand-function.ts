@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, type NodejsFunctionProps, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -6,6 +6,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { bundleTarget, esmRequireBanner, mainFields } from '../bundling.ts';
 import { handlerEntry } from './paths.ts';
+import { functionRolePath } from './places.ts';
 
 export interface DeckhandFunctionProps extends Omit<NodejsFunctionProps, 'entry' | 'handler' | 'runtime'> {
   /** Base name of the file in functions/handlers/, e.g. `image-push`. */
@@ -18,7 +19,9 @@ export interface DeckhandFunctionProps extends Omit<NodejsFunctionProps, 'entry'
 /**
  * NodejsFunction with the house defaults: nodejs24.x on arm64, an ESM bundle with the AWS SDK bundled
  * and tree-shaken, minified, no source maps, JSON logs into its own log group with retention, Powertools
- * env, and a role that may write only to that log group (no AWS managed policy).
+ * env, and a role that may write only to that log group (no AWS managed policy). The role is on Deckhand's
+ * IAM path, which spoke accounts' deploy roles trust; the hub's account is in the env, so the functions can
+ * tell their own account from a spoke's.
  */
 export class DeckhandFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: DeckhandFunctionProps) {
@@ -30,6 +33,7 @@ export class DeckhandFunction extends NodejsFunction {
     const role = new Role(scope, `${id}Role`, {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
       description: `Deckhand ${handlerName} function`,
+      path: functionRolePath,
     });
     role.addToPolicy(
       new PolicyStatement({
@@ -51,6 +55,7 @@ export class DeckhandFunction extends NodejsFunction {
       environment: {
         POWERTOOLS_SERVICE_NAME: 'deckhand',
         POWERTOOLS_LOG_LEVEL: logLevel,
+        DECKHAND_HOME_ACCOUNT: Stack.of(scope).account,
         ...rest.environment,
       },
       bundling: {

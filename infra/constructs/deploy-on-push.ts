@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { routesFor } from '#core/events/routes.ts';
@@ -12,6 +13,8 @@ export interface DeployOnPushProps {
   config: SynthConfig;
   table: ITableV2;
   deadLetterQueue: IQueue;
+  /** Hub and spoke: the hub bus, where the same rules listen for the spokes' events. */
+  hubBus?: IEventBus | undefined;
 }
 
 /**
@@ -24,11 +27,12 @@ export class DeployOnPush extends Construct {
 
   constructor(scope: Construct, id: string, props: DeployOnPushProps) {
     super(scope, id);
-    const { config, table, deadLetterQueue } = props;
+    const { config, table, deadLetterQueue, hubBus } = props;
     const routes = routesFor(config.config);
     this.handler = new EventFunction(this, 'ImagePush', {
       handlerName: 'image-push',
       deadLetterQueue,
+      hubBus,
       description: 'Deckhand: deploy a pushed ECR image to the services that track it',
       // Registers and rolls up to every target; the claim lease (6 min) outlasts it.
       timeout: Duration.minutes(2),
@@ -39,6 +43,7 @@ export class DeployOnPush extends Construct {
     this.scanHandler = new EventFunction(this, 'ImageScan', {
       handlerName: 'image-scan',
       deadLetterQueue,
+      hubBus,
       description: 'Deckhand: record image scan results (IMG-003) and resume the pushes waiting on them',
       timeout: Duration.minutes(2),
       environment: { DECKHAND_TABLE: table.tableName, DECKHAND_CONFIG: bundledConfigName },

@@ -1,5 +1,6 @@
 import { ArnFormat, CfnOutput, Duration, Stack, Validations } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -7,12 +8,15 @@ import { routesFor } from '#core/events/routes.ts';
 import { bundledConfigName, copyConfigInto, type SynthConfig } from '../deckhand-config.ts';
 import { EventFunction } from './event-function.ts';
 import { grantNotify } from './notifications.ts';
+import { acknowledgeWildcards, allPlaces, arnAt, grantAssumeSpokeRoles } from './places.ts';
 import { grantStateAccess } from './state-access.ts';
 
 export interface DeploymentHookProps {
   config: SynthConfig;
   table: ITableV2;
   deadLetterQueue: IQueue;
+  /** Hub and spoke: the hub bus, where the same rules listen for the spokes' events. */
+  hubBus?: IEventBus | undefined;
 }
 
 /**
@@ -33,11 +37,12 @@ export class DeploymentHook extends Construct {
 
   constructor(scope: Construct, id: string, props: DeploymentHookProps) {
     super(scope, id);
-    const { config, table, deadLetterQueue } = props;
+    const { config, table, deadLetterQueue, hubBus } = props;
     const stack = Stack.of(this);
     this.handler = new EventFunction(this, 'DeploymentHook', {
       handlerName: 'deployment-hook',
       deadLetterQueue,
+      hubBus,
       description: 'Deckhand: admission for ECS deployments at their lifecycle hooks and pause hooks',
       // ECS waits for the hook's answer; IN_PROGRESS with a callBackDelay covers anything longer.
       timeout: Duration.seconds(30),
@@ -48,33 +53,31 @@ export class DeploymentHook extends Construct {
     });
     const fn = this.handler.function;
 
-    const ecsArn = (resource: string, resourceName: string) =>
-      stack.formatArn({ service: 'ecs', resource, resourceName, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
-    const anyService = ecsArn('service', '*/*');
-    const anyDeployment = ecsArn('service-deployment', '*');
-    const anyRevision = ecsArn('service-revision', '*');
-    const anyAlarm = stack.formatArn({
-      service: 'cloudwatch',
-      resource: 'alarm',
-      resourceName: '*',
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    });
+    // A pause hook may wait in any account and Region Deckhand acts in.
+    const places = allPlaces(fn, config.config);
+    const ecsArns = (resource: string, resourceName: string) =>
+      places.map((place) => arnAt(fn, place, 'ecs', resource, resourceName));
+    const anyService = ecsArns('service', '*/*');
+    const anyDeployment = ecsArns('service-deployment', '*');
+    const anyRevision = ecsArns('service-revision', '*');
+    const anyAlarm = places.map((place) =>
+      arnAt(fn, place, 'cloudwatch', 'alarm', '*', ArnFormat.COLON_RESOURCE_NAME),
+    );
 
     grantStateAccess(fn, table, { query: true });
     grantNotify(fn, config);
+    grantAssumeSpokeRoles(fn, config.config, Object.keys(config.config.accounts));
     // The Service Authorization Reference lists the service resource type next to the revision and the
     // deployment for these actions, as the ECS guide's least-privilege example grants them together.
     fn.addToRolePolicy(
       new PolicyStatement({
         actions: ['ecs:DescribeServices', 'ecs:DescribeServiceDeployments', 'ecs:DescribeServiceRevisions'],
-        resources: [anyService, anyDeployment, anyRevision],
+        resources: [...anyService, ...anyDeployment, ...anyRevision],
       }),
     );
     // DescribeTaskDefinition has no resource-level permissions.
     fn.addToRolePolicy(new PolicyStatement({ actions: ['ecs:DescribeTaskDefinition'], resources: ['*'] }));
-    fn.addToRolePolicy(
-      new PolicyStatement({ actions: ['cloudwatch:DescribeAlarms'], resources: [anyAlarm] }),
-    );
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['cloudwatch:DescribeAlarms'], resources: anyAlarm }));
 
     this.invokeRole = new Role(this, 'InvokeRole', {
       description: 'ECS invokes the Deckhand deployment-hook function as a deployment lifecycle hook',
@@ -101,28 +104,26 @@ export class DeploymentHook extends Construct {
     });
 
     if (fn.role) {
-      Validations.of(fn.role).acknowledge(
-        {
-          id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
-          reason: 'ecs:DescribeTaskDefinition has no resource-level permissions.',
-        },
-        {
-          id: 'AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecs:<AWS::Region>:<AWS::AccountId>:service/*/*]',
-          reason: 'Any service of the account may attach the hook; it reads the service it admits.',
-        },
-        {
-          id: 'AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecs:<AWS::Region>:<AWS::AccountId>:service-deployment/*]',
-          reason: 'The hook reads the deployment ECS asks it about.',
-        },
-        {
-          id: 'AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecs:<AWS::Region>:<AWS::AccountId>:service-revision/*]',
-          reason: 'The hook reads the service revision a deployment is rolling out, whichever service it is.',
-        },
-        {
-          id: 'AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudwatch:<AWS::Region>:<AWS::AccountId>:alarm:*]',
-          reason: 'The alarms a deployment is judged by are named by the service, not known at synth.',
-        },
-      );
+      Validations.of(fn.role).acknowledge({
+        id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+        reason: 'ecs:DescribeTaskDefinition has no resource-level permissions.',
+      });
     }
+    acknowledgeWildcards(
+      fn.role,
+      anyService,
+      'Any service of the account may attach the hook; it reads the service it admits.',
+    );
+    acknowledgeWildcards(fn.role, anyDeployment, 'The hook reads the deployment ECS asks it about.');
+    acknowledgeWildcards(
+      fn.role,
+      anyRevision,
+      'The hook reads the service revision a deployment is rolling out, whichever service it is.',
+    );
+    acknowledgeWildcards(
+      fn.role,
+      anyAlarm,
+      'The alarms a deployment is judged by are named by the service, not known at synth.',
+    );
   }
 }

@@ -52,6 +52,7 @@ export class DriftCheck extends Construct {
     fn.addToRolePolicy(new PolicyStatement({ actions: ['ecs:DescribeTaskDefinition'], resources: ['*'] }));
     const reconciled = serviceArns(
       fn,
+      config.config,
       config.config.pipelines.filter((p) => p.reconcile),
     );
     if (reconciled.length > 0) {

@@ -1,19 +1,23 @@
-import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Validations } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { routesFor } from '#core/events/routes.ts';
 import { bundledConfigName, copyConfigInto, type SynthConfig } from '../deckhand-config.ts';
 import { EventFunction } from './event-function.ts';
-import { serviceArns } from './service-arns.ts';
 import { grantNotify } from './notifications.ts';
+import { acknowledgeWildcards, arnAt, targetPlaces } from './places.ts';
+import { serviceArns } from './service-arns.ts';
 import { grantStateAccess } from './state-access.ts';
 
 export interface RolloutFollowThroughProps {
   config: SynthConfig;
   table: ITableV2;
   deadLetterQueue: IQueue;
+  /** Hub and spoke: the hub bus, where the same rules listen for the spokes' events. */
+  hubBus?: IEventBus | undefined;
 }
 
 /**
@@ -26,13 +30,14 @@ export class RolloutFollowThrough extends Construct {
 
   constructor(scope: Construct, id: string, props: RolloutFollowThroughProps) {
     super(scope, id);
-    const { config, table, deadLetterQueue } = props;
+    const { config, table, deadLetterQueue, hubBus } = props;
     const environment = { DECKHAND_TABLE: table.tableName, DECKHAND_CONFIG: bundledConfigName };
     const bundling = { commandHooks: copyConfigInto(config.jsonFile) };
     const routes = routesFor(config.config);
     this.ecsEvents = new EventFunction(this, 'EcsEvents', {
       handlerName: 'ecs-events',
       deadLetterQueue,
+      hubBus,
       description: 'Deckhand: follow rollouts to their end and catch crash loops',
       environment,
       bundling,
@@ -52,6 +57,7 @@ export class RolloutFollowThrough extends Construct {
     this.alarm = new EventFunction(this, 'Alarm', {
       handlerName: 'alarm',
       deadLetterQueue,
+      hubBus,
       description: 'Deckhand: roll back a rollout whose alarm fires in its bake window',
       timeout: Duration.minutes(1),
       environment,
@@ -59,10 +65,9 @@ export class RolloutFollowThrough extends Construct {
       routes: routes.filter((route) => route.handler === 'alarm'),
     });
     const fn = this.alarm.function;
-    const stack = Stack.of(this);
     grantStateAccess(fn, table, { query: true });
     grantNotify(fn, config);
-    const services = serviceArns(fn, pipelines);
+    const services = serviceArns(fn, config.config);
     if (services.length > 0) {
       fn.addToRolePolicy(
         new PolicyStatement({
@@ -72,25 +77,18 @@ export class RolloutFollowThrough extends Construct {
       );
     }
     if (bySelector) {
-      fn.addToRolePolicy(
-        new PolicyStatement({
-          actions: ['cloudwatch:ListTagsForResource'],
-          resources: [
-            stack.formatArn({
-              service: 'cloudwatch',
-              resource: 'alarm',
-              resourceName: '*',
-              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-            }),
-          ],
-        }),
+      // Alarms live beside the services they watch: in each target's account and Region.
+      const alarms = targetPlaces(fn, config.config).map((place) =>
+        arnAt(fn, place, 'cloudwatch', 'alarm', '*', ArnFormat.COLON_RESOURCE_NAME),
       );
-      if (fn.role) {
-        Validations.of(fn.role).acknowledge({
-          id: 'AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudwatch:<AWS::Region>:<AWS::AccountId>:alarm:*]',
-          reason: 'A tag selector matches alarms by their tags, so any alarm’s tags may need reading.',
-        });
-      }
+      fn.addToRolePolicy(
+        new PolicyStatement({ actions: ['cloudwatch:ListTagsForResource'], resources: alarms }),
+      );
+      acknowledgeWildcards(
+        fn.role,
+        alarms,
+        'A tag selector matches alarms by their tags, so any alarm’s tags may need reading.',
+      );
     }
     if (this.ecsEvents.function.role) {
       Validations.of(this.ecsEvents.function.role).acknowledge({

@@ -48,7 +48,7 @@ export class SlackInteractivity extends Construct {
     // Promotions are listed per pipeline (query); decisions and message refs are items.
     grantStateAccess(this.function, table, { query: true });
     // A decided (slack-actions) or expired (timers) pause-hook approval resumes or rolls back its deployment.
-    grantContinueDeployments(this.function);
+    grantContinueDeployments(this.function, config);
     // The signing secret (when configured) and the teams' Slack secrets, to update the approval message.
     grantSecretReads(this.function, [...signingSecret(config), ...teamSlackSecrets(config)]);
     // On the stack itself, so the output is named exactly SlackInteractivityUrl.

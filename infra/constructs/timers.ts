@@ -85,6 +85,6 @@ export class Timers extends Construct {
     grantDeploy(this.function, config, table);
     grantNotify(this.function, config);
     // A decided (slack-actions) or expired (timers) pause-hook approval resumes or rolls back its deployment.
-    grantContinueDeployments(this.function);
+    grantContinueDeployments(this.function, config);
   }
 }

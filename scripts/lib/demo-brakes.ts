@@ -24,7 +24,7 @@ export interface BrakesContext {
   push(tag: string): Json;
   scan(tag: string, counts: Json): Json;
   running(cluster: string, service: string): Promise<string>;
-  image(taskDefinition: string): Promise<string>;
+  image(taskDefinition: string, cluster?: string): Promise<string>;
   receiver: SlackReceiver;
   pinned(tag: string): string;
   config: string;
@@ -77,8 +77,8 @@ export const runBrakes = async (demo: BrakesContext): Promise<void> => {
   const promoted = await tick('timers tick: the approved promotion deploys');
   expect(promoted.outcome === 'promoted', 'promoted through the same path as a push');
   expect(
-    (await demo.image(await demo.running('prod-eu', 'web'))) === demo.pinned('1.5.1'),
-    'prod-eu/web runs the identical image staging proved: web@sha256:… of 1.5.1',
+    (await demo.image(await demo.running('prod-eu', 'web'), 'prod-eu')) === demo.pinned('1.5.1'),
+    'prod-eu/web, in the eu account and Region, runs the identical image staging proved: web@sha256:… of 1.5.1',
   );
 
   step('7. A change freeze holds a push to staging; when it ends, the held image goes out');

@@ -16,10 +16,12 @@ import {
   type RegisterTaskDefinitionCommandInput,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
+import { SetRepositoryPolicyCommand } from '@aws-sdk/client-ecr';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { createDynamoDbClient, stateTableName } from '#adapters/aws-clients.ts';
+import { siteClientConfig } from '#adapters/site-clients.ts';
 import { createStateTable } from '#adapters/state-table.ts';
 import { READ_ONLY_FIELDS } from '#core/task-definition.ts';
 import { buildHandler } from '../build.ts';
@@ -100,8 +102,17 @@ export const runDemo = async (
   const ecs = new ECSClient({});
   const seed = new Seeder();
   const uri = ecrUri(account, region, 'web');
+  // prod-eu runs in a second account and Region (a spoke), reached through the role Deckhand assumes there.
+  const home = { account, region };
+  const eu = {
+    account: account === '210987654321' ? '210987654322' : '210987654321',
+    region: 'eu-central-1',
+  };
+  const euSite = { ...eu, roleName: 'deckhand-deploy' };
+  const euSeed = new Seeder(siteClientConfig(euSite, home));
+  const euEcs = new ECSClient(siteClientConfig(euSite, home));
 
-  step('Seed a realistic account');
+  step('Seed two accounts');
   const digests: Record<string, string> = {};
   await report.wait(
     'seeding ECR, ECS, CloudWatch, Secrets Manager',
@@ -111,9 +122,32 @@ export const runDemo = async (
       for (const tag of ['1.4.0', '1.5.0', '1.5.1', '1.5.2']) digests[tag] = await seed.pushImage('web', tag);
       const network = await seed.vpc();
       const td = await seed.taskDefinition(webTaskDefinition('web', `${uri}:1.3.0`, account));
-      for (const cluster of ['staging', 'prod', 'prod-eu']) await seed.cluster(cluster);
+      for (const cluster of ['staging', 'prod']) await seed.cluster(cluster);
       await seed.service(fargateService('staging', 'web', td, network));
-      await seed.service(fargateService('prod-eu', 'web', td, network));
+      const euTd = await euSeed.taskDefinition(webTaskDefinition('web', `${uri}:1.3.0`, eu.account));
+      await euSeed.cluster('prod-eu');
+      await euSeed.service(fargateService('prod-eu', 'web', euTd, await euSeed.vpc()));
+      // The hub's registry lets the eu account pull, as a cross-account deploy needs.
+      await seed.ecr.send(
+        new SetRepositoryPolicyCommand({
+          repositoryName: 'web',
+          policyText: JSON.stringify({
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Sid: 'eu-pulls',
+                Effect: 'Allow',
+                Principal: { AWS: `arn:aws:iam::${eu.account}:root` },
+                Action: [
+                  'ecr:BatchGetImage',
+                  'ecr:GetDownloadUrlForLayer',
+                  'ecr:BatchCheckLayerAvailability',
+                ],
+              },
+            ],
+          }),
+        }),
+      );
       await seed.service(fargateService('prod', 'web', td, network));
       await seed.service(fargateService('prod', 'worker', td, network));
       await seed.alarm('web-5xx');
@@ -135,6 +169,7 @@ export const runDemo = async (
         join(workDir, 'deckhand.config.json'),
         JSON.stringify(
           {
+            accounts: { eu: { id: eu.account, region: eu.region } },
             teams: {
               payments: { slack: { channel: 'C0PAYMENTS', botToken: token.ARN } },
               platform: { slack: { webhook: hook.ARN } },
@@ -170,7 +205,7 @@ export const runDemo = async (
                   approval: { approvers: [demoApprover], expires: '1h' },
                 },
                 team: 'payments',
-                targets: [{ cluster: 'prod-eu', service: 'web' }],
+                targets: [{ account: 'eu', cluster: 'prod-eu', service: 'web' }],
               },
             ],
           },
@@ -182,11 +217,12 @@ export const runDemo = async (
   );
   expect(
     true,
-    `account ${account}: repository web (1.4.0 … 1.5.2), clusters staging, prod and prod-eu, services web and worker, alarm web-5xx`,
+    `hub account ${account} (${region}): repository web (1.4.0 … 1.5.2), clusters staging and prod, services web and worker, alarm web-5xx; spoke account ${eu.account} (${eu.region}): cluster prod-eu, service web`,
   );
 
   // The handlers as they ship: esbuild bundles, wired at import from the environment.
   process.env.DECKHAND_CONFIG = join(workDir, 'deckhand.config.json');
+  process.env.DECKHAND_HOME_ACCOUNT = account;
   process.env.DECKHAND_SLACK_API_URL = receiver.apiUrl;
   process.env.DECKHAND_SLACK_SIGNING_SECRET = demoSigningSecret;
   const handlers = {} as Record<HandlerName, Handler>;
@@ -275,8 +311,9 @@ export const runDemo = async (
     );
   const serviceArn = (cluster: string, service: string) =>
     `arn:aws:ecs:${region}:${account}:service/${cluster}/${service}`;
+  const ecsOf = (cluster: string) => (cluster === 'prod-eu' ? euEcs : ecs);
   const running = async (cluster: string, service: string) =>
-    (await ecs.send(new DescribeServicesCommand({ cluster, services: [service] }))).services?.[0]
+    (await ecsOf(cluster).send(new DescribeServicesCommand({ cluster, services: [service] }))).services?.[0]
       ?.taskDefinition ?? '';
   const revisions = async () =>
     ((await ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: 'web' }))).taskDefinitionArns ?? [])
@@ -541,9 +578,9 @@ export const runDemo = async (
     push,
     scan,
     running,
-    image: async (taskDefinition) =>
+    image: async (taskDefinition, cluster = 'staging') =>
       (
-        await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition }))
+        await ecsOf(cluster).send(new DescribeTaskDefinitionCommand({ taskDefinition }))
       ).taskDefinition?.containerDefinitions?.find((c) => c.name === 'app')?.image ?? '',
     receiver,
     pinned: (tag) => `${uri}@${digests[tag]}`,

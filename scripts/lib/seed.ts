@@ -13,6 +13,7 @@ import {
   CreateServiceCommand,
   type CreateServiceCommandInput,
   ECSClient,
+  type ECSClientConfig,
   RegisterTaskDefinitionCommand,
   type RegisterTaskDefinitionCommandInput,
 } from '@aws-sdk/client-ecs';
@@ -27,11 +28,25 @@ export const ecrUri = (account: string, region: string, repository: string): str
 
 export const randomDigest = (): string => `sha256:${randomBytes(32).toString('hex')}`;
 
+/** Where a seeder works: by default the credentials' own account and Region; else another's (hub and spoke). */
+export interface SeedPlace {
+  region?: string;
+  credentials?: ECSClientConfig['credentials'];
+}
+
 export class Seeder {
-  readonly ecs = new ECSClient({});
-  readonly ecr = new ECRClient({});
-  readonly ec2 = new EC2Client({});
+  readonly ecs: ECSClient;
+  readonly ecr: ECRClient;
+  readonly ec2: EC2Client;
   private network?: Promise<Network>;
+  private readonly place: SeedPlace;
+
+  constructor(place: SeedPlace = {}) {
+    this.place = place;
+    this.ecs = new ECSClient(place);
+    this.ecr = new ECRClient(place);
+    this.ec2 = new EC2Client(place);
+  }
 
   /** One VPC, subnet and security group for awsvpc services (moto checks that they exist). */
   vpc(): Promise<Network> {
@@ -87,7 +102,7 @@ export class Seeder {
 
   /** A 5xx alarm on a load balancer's targets (moto does not evaluate it: tests set its state). */
   async alarm(name: string, tags: Record<string, string> = {}): Promise<string> {
-    const cloudwatch = new CloudWatchClient({});
+    const cloudwatch = new CloudWatchClient(this.place);
     await cloudwatch.send(
       new PutMetricAlarmCommand({
         AlarmName: name,

@@ -42,6 +42,12 @@ export interface DeploymentOptions {
   time?: string;
   reason?: string;
   id?: string;
+  /** The account and Region that send the event; default: the test file's. */
+  account?: string;
+  region?: string;
+  /** Where the named service is, when not the sender's own (a forged event). */
+  serviceAccount?: string;
+  serviceRegion?: string;
 }
 
 /** An "ECS Deployment State Change" for a service of the current moto account, from AWS's sample. */
@@ -56,12 +62,16 @@ export const deploymentEvent = (options: DeploymentOptions) => {
   }>('aws.ecs/deployment-state-change-completed.awsdocs');
   const time = options.time ?? new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
   const eventName = options.eventName ?? 'SERVICE_DEPLOYMENT_COMPLETED';
+  const account = options.account ?? testAccount();
+  const region = options.region ?? testRegion();
   Object.assign(event, {
     id: options.id ?? randomUUID(),
-    account: testAccount(),
-    region: testRegion(),
+    account,
+    region,
     time,
-    resources: [`arn:aws:ecs:${testRegion()}:${testAccount()}:service/${options.cluster}/${options.service}`],
+    resources: [
+      `arn:aws:ecs:${options.serviceRegion ?? region}:${options.serviceAccount ?? account}:service/${options.cluster}/${options.service}`,
+    ],
   });
   Object.assign(event.detail, {
     eventName,

@@ -34,6 +34,8 @@ Object.assign(process.env, {
   AWS_SECRET_ACCESS_KEY: credentials.SecretAccessKey,
   AWS_SESSION_TOKEN: credentials.SessionToken ?? '',
   DECKHAND_TEST_ACCOUNT: account,
+  // As the stack sets it for the functions: the hub is the test file's own account.
+  DECKHAND_HOME_ACCOUNT: account,
 });
 
 afterEach((context) => {

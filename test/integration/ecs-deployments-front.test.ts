@@ -61,7 +61,7 @@ const seed = () => {
 describe('DescribeServiceRevisions', () => {
   it('describes a seeded revision, timestamps as the SDK parses them from epoch seconds', async () => {
     const { green, clusterArn, serviceArn } = seed();
-    expect(await port.describeServiceRevision(green)).toEqual({
+    expect(await port.describeServiceRevision(green, undefined)).toEqual({
       serviceRevisionArn: green,
       serviceArn,
       clusterArn,
@@ -76,7 +76,7 @@ describe('DescribeServiceRevisions', () => {
   it('answers an unknown revision in failures with reason MISSING, in request order', async () => {
     const { green } = seed();
     const unknown = arns().serviceRevisionArn('1');
-    expect(await port.describeServiceRevision(unknown)).toBeUndefined();
+    expect(await port.describeServiceRevision(unknown, undefined)).toBeUndefined();
     const raw = await ecs.send(
       new DescribeServiceRevisionsCommand({ serviceRevisionArns: [unknown, green] }),
     );
@@ -88,7 +88,7 @@ describe('DescribeServiceRevisions', () => {
 describe('DescribeServiceDeployments', () => {
   it('describes a seeded deployment with its sources, stage and pause hook', async () => {
     const { deployment, green, blue, clusterArn, serviceArn } = seed();
-    expect(await port.describeServiceDeployment(deployment)).toEqual({
+    expect(await port.describeServiceDeployment(deployment, undefined)).toEqual({
       serviceDeploymentArn: deployment,
       serviceArn,
       clusterArn,
@@ -113,7 +113,7 @@ describe('DescribeServiceDeployments', () => {
 
   it('answers an unknown deployment in failures with reason MISSING', async () => {
     const unknown = arns().serviceDeploymentArn('nope');
-    expect(await port.describeServiceDeployment(unknown)).toBeUndefined();
+    expect(await port.describeServiceDeployment(unknown, undefined)).toBeUndefined();
     const raw = await ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [unknown] }));
     expect(raw).toMatchObject({ serviceDeployments: [], failures: [{ arn: unknown, reason: 'MISSING' }] });
   });
@@ -130,8 +130,8 @@ describe('ContinueServiceDeployment', () => {
   it('records CONTINUE and ROLLBACK in order', async () => {
     const { deployment } = seed();
     const before = front().continued().length;
-    await port.continueServiceDeployment(deployment, hookId, 'CONTINUE');
-    await port.continueServiceDeployment(deployment, hookId, 'ROLLBACK');
+    await port.continueServiceDeployment(deployment, hookId, 'CONTINUE', undefined);
+    await port.continueServiceDeployment(deployment, hookId, 'ROLLBACK', undefined);
     expect(front().continued().slice(before)).toEqual([
       { serviceDeploymentArn: deployment, hookId, action: 'CONTINUE', answer: 'OK' },
       { serviceDeploymentArn: deployment, hookId, action: 'ROLLBACK', answer: 'OK' },
@@ -154,7 +154,7 @@ describe('ContinueServiceDeployment', () => {
 
   it('answers an unknown deployment with ServiceDeploymentNotFoundException, a TargetError for the port', async () => {
     const unknown = arns().serviceDeploymentArn('gone');
-    const failure = port.continueServiceDeployment(unknown, hookId, 'CONTINUE');
+    const failure = port.continueServiceDeployment(unknown, hookId, 'CONTINUE', undefined);
     await expect(failure).rejects.toBeInstanceOf(TargetError);
     await expect(failure).rejects.toMatchObject({
       message: expect.stringContaining('ServiceDeploymentNotFoundException'),
@@ -169,7 +169,7 @@ describe('ContinueServiceDeployment', () => {
   it('refuses a hook the deployment does not have', async () => {
     const { deployment } = seed();
     await expect(
-      port.continueServiceDeployment(deployment, 'ecs-pause-other', 'CONTINUE'),
+      port.continueServiceDeployment(deployment, 'ecs-pause-other', 'CONTINUE', undefined),
     ).rejects.toMatchObject({
       name: 'TargetError',
       cause: { name: 'InvalidParameterException' },

@@ -78,12 +78,15 @@ describe('rollout follow-through and alarm rollback against moto', () => {
     const event = loadEvent<{
       id: string;
       account: string;
+      region: string;
       time: string;
       resources: string[];
       detail: Record<string, unknown> & { state: Record<string, unknown> };
     }>('aws.cloudwatch/alarm-state-change-single-metric.awsdocs');
     event.id = id;
+    // The alarm watches the hub's own services: it is in the hub's account and Region.
     event.account = testAccount();
+    event.region = testRegion();
     event.time = minutesFromNow(1);
     event.resources = [alarmArn];
     event.detail.alarmName = 'web-5xx';

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseConfigText } from '#cli/config-yaml.ts';
 import { configJsonSchema, matchingPipelines, parseConfig } from '#core/config.ts';
 import { issuesOf } from '../helpers/config.ts';
+import { sampleHome } from '../helpers/home.ts';
 
 const pipeline = (overrides: Record<string, unknown> = {}) => ({
   name: 'web-staging',
@@ -73,9 +74,15 @@ describe('configuration', () => {
       },
       'test',
     );
-    expect(matchingPipelines(config, 'web', 'main-abc').map((m) => m.pipeline.name)).toEqual(['web-staging']);
-    expect(matchingPipelines(config, 'web', '1.4.0').map((m) => m.pipeline.name)).toEqual(['releases']);
-    expect(matchingPipelines(config, 'web', 'feature-x')).toEqual([]);
+    expect(
+      matchingPipelines({ config, home: sampleHome }, sampleHome, 'web', 'main-abc').map(
+        (m) => m.pipeline.name,
+      ),
+    ).toEqual(['web-staging']);
+    expect(
+      matchingPipelines({ config, home: sampleHome }, sampleHome, 'web', '1.4.0').map((m) => m.pipeline.name),
+    ).toEqual(['releases']);
+    expect(matchingPipelines({ config, home: sampleHome }, sampleHome, 'web', 'feature-x')).toEqual([]);
   });
 
   it('ships a JSON Schema for editors that matches the zod schema', () => {

@@ -19,6 +19,7 @@ import { TransientError } from '#core/errors.ts';
 import { deployImage } from '#core/use-cases/deploy-image.ts';
 import { pushEvent } from '../helpers/events.ts';
 import { createMemoryLedger, ManualClock, type MemoryLedger } from '../helpers/memory-stores.ts';
+import { noRegistry, sampleHome } from '../helpers/home.ts';
 
 const account = '123456789012';
 const region = 'eu-west-1';
@@ -58,6 +59,8 @@ let clock: ManualClock;
 let ledger: MemoryLedger;
 const deps = () => ({
   config,
+  home: sampleHome,
+  registry: noRegistry,
   ecs: createEcsAdapter(new ECSClient({ region })),
   ledger,
   clock,

@@ -13,6 +13,7 @@ import { parseConfig } from '#core/config.ts';
 import { diffTaskDefinitions, normalise } from '#core/drift/diff.ts';
 import { detectDrift } from '#core/use-cases/detect-drift.ts';
 import { createMemoryLedger, ManualClock } from '../helpers/memory-stores.ts';
+import { sampleHome } from '../helpers/home.ts';
 
 const td = (patch: Record<string, unknown> = {}, app: Record<string, unknown> = {}) => ({
   taskDefinitionArn: 'arn:aws:ecs:eu-west-1:123456789012:task-definition/web:3',
@@ -113,6 +114,7 @@ describe('a sweep over many services', () => {
     }
     const outcome = await detectDrift({
       config,
+      home: sampleHome,
       ecs: createEcsAdapter(new ECSClient({ region: 'eu-west-1' })),
       ledger,
       clock,
@@ -131,6 +133,7 @@ describe('a sweep over many services', () => {
     clock.advance(15 * 60_000);
     const again = await detectDrift({
       config,
+      home: sampleHome,
       ecs: createEcsAdapter(new ECSClient({ region: 'eu-west-1' })),
       ledger,
       clock,
@@ -152,6 +155,7 @@ describe('a sweep over many services', () => {
     }));
     const fixed = await detectDrift({
       config,
+      home: sampleHome,
       ecs: createEcsAdapter(new ECSClient({ region: 'eu-west-1' })),
       ledger,
       clock,

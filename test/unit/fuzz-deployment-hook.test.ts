@@ -47,6 +47,8 @@ const deps = (onError: 'fail' | 'continue', failing: boolean) => {
   return {
     deps: {
       config: config(onError),
+      // The samples' services are in 123456789012, us-west-2.
+      home: { account: '123456789012', region: 'us-west-2' },
       ecs: {
         describeServices: () => answer(new Map()),
         describeTaskDefinition: () => answer({ taskDefinition: {}, tags: [] }),

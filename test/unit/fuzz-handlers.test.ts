@@ -18,6 +18,7 @@ import { followTaskEvent } from '#core/use-cases/follow-task.ts';
 import { recordScan } from '#core/use-cases/record-scan.ts';
 import { type EventName, loadEvent } from '../helpers/load-event.ts';
 import { createMemoryLedger, ManualClock } from '../helpers/memory-stores.ts';
+import { noRegistry, sampleHome } from '../helpers/home.ts';
 
 const numRuns = Number(process.env.FUZZ_RUNS ?? 10_000);
 const seed = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : Date.now() % 2 ** 31;
@@ -61,7 +62,20 @@ const countingDeps = () => {
     Object.entries(stores).map(([name, store]) => [name, counting(store)]),
   ) as unknown as Ledger;
   const alarms = counting({ tagsOf: () => Promise.resolve({}) });
-  return { deps: { config, ecs, ledger, clock, log: logger, alarms, selfRoles: [] }, calls: () => calls };
+  return {
+    deps: {
+      config,
+      home: sampleHome,
+      registry: noRegistry,
+      ecs,
+      ledger,
+      clock,
+      log: logger,
+      alarms,
+      selfRoles: [],
+    },
+    calls: () => calls,
+  };
 };
 
 type UseCase = (input: unknown, deps: ReturnType<typeof countingDeps>['deps']) => Promise<Outcome>;

@@ -8,6 +8,7 @@ import { deployImage } from '#core/use-cases/deploy-image.ts';
 import { deliverNotices } from '#core/use-cases/notify.ts';
 import { pushEvent } from '../helpers/events.ts';
 import { createMemoryLedger, ManualClock } from '../helpers/memory-stores.ts';
+import { noRegistry, sampleHome } from '../helpers/home.ts';
 
 const awsSecret = ['wJalrXUtnFEMI', 'K7MDENG', 'bPxRfiCYzzzzzzzzzz'].join('/');
 const slackToken = ['xoxb', '123456789012', '1234567890123', 'abcdefghijABCDEFGHIJabcd'].join('-');
@@ -78,6 +79,8 @@ describe('logs', () => {
       pushEvent({ account, region: 'eu-west-1', repository: 'web', tag: '2', digest }),
       {
         config,
+        home: sampleHome,
+        registry: noRegistry,
         ecs,
         ledger: createMemoryLedger(clock),
         clock,
@@ -132,6 +135,7 @@ describe('logs', () => {
       { region: 'eu-west-1', trigger: 'test' },
       {
         config,
+        home: sampleHome,
         slack,
         ledger: createMemoryLedger(clock),
         ecs: { describeServices: () => Promise.resolve(new Map()) },

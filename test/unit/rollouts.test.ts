@@ -10,6 +10,7 @@ import { followTaskEvent } from '#core/use-cases/follow-task.ts';
 import type { EcsPort } from '#core/ports/ecs.ts';
 import { loadEvent } from '../helpers/load-event.ts';
 import { createMemoryLedger, ManualClock } from '../helpers/memory-stores.ts';
+import { sampleHome } from '../helpers/home.ts';
 
 type StopEvent = {
   id: string;
@@ -147,7 +148,7 @@ describe('crash loops', () => {
   it('alerts once when 3 failing stops fall within 10 minutes, and dedupes repeated events', async () => {
     const clock = new ManualClock();
     const ledger = createMemoryLedger(clock);
-    const deps = { config, ecs: noEcs, ledger, clock, log: silentLog };
+    const deps = { config, home: sampleHome, ecs: noEcs, ledger, clock, log: silentLog };
     const outcomes = [];
     for (const [n, minute] of [
       [1, 0],
@@ -175,7 +176,14 @@ describe('crash loops', () => {
 
   it('does not count stops outside the window', async () => {
     const clock = new ManualClock();
-    const deps = { config, ecs: noEcs, ledger: createMemoryLedger(clock), clock, log: silentLog };
+    const deps = {
+      config,
+      home: sampleHome,
+      ecs: noEcs,
+      ledger: createMemoryLedger(clock),
+      clock,
+      log: silentLog,
+    };
     const outcomes = [];
     for (const [n, minute] of [
       [1, 0],
@@ -205,7 +213,7 @@ describe('crash loops', () => {
           },
         }),
     } as unknown as EcsPort;
-    const deps = { config, ecs, ledger: createMemoryLedger(clock), clock, log: silentLog };
+    const deps = { config, home: sampleHome, ecs, ledger: createMemoryLedger(clock), clock, log: silentLog };
     let last;
     for (const [n, minute] of [
       [1, 0],
@@ -223,7 +231,7 @@ describe('crash loops', () => {
     const clock = new ManualClock();
     const ledger = createMemoryLedger(clock);
     await ledger.rollouts.claim(rollout('v2', 'rolling'));
-    const deps = { config, ecs: noEcs, ledger, clock, log: silentLog };
+    const deps = { config, home: sampleHome, ecs: noEcs, ledger, clock, log: silentLog };
     for (const [n, minute] of [
       [1, 0],
       [2, 1],
@@ -236,10 +244,16 @@ describe('crash loops', () => {
 
 describe('deployment events', () => {
   const deploymentEvent = (file: string, deploymentId: string, id: string) => {
-    const event = loadEvent<{ id: string; resources: string[]; detail: { deploymentId: string } }>(
-      `aws.ecs/${file}`,
-    );
+    const event = loadEvent<{
+      id: string;
+      account: string;
+      region: string;
+      resources: string[];
+      detail: { deploymentId: string };
+    }>(`aws.ecs/${file}`);
     event.id = id;
+    // The hub's own service, told by the hub's own account.
+    Object.assign(event, sampleHome);
     event.resources = ['arn:aws:ecs:eu-west-1:123456789012:service/prod/web'];
     event.detail.deploymentId = deploymentId;
     return event;
@@ -249,7 +263,7 @@ describe('deployment events', () => {
     const clock = new ManualClock();
     const ledger = createMemoryLedger(clock);
     await ledger.rollouts.claim(rollout('v2', 'rolling', { deploymentId: 'ecs-svc/new' }));
-    const deps = { config, ledger, clock, log: silentLog };
+    const deps = { config, home: sampleHome, ledger, clock, log: silentLog };
     const rollingBack = await followServiceEvent(
       deploymentEvent('deployment-state-change-in-progress-rollback.awsdocs', 'ecs-svc/old', 'a'),
       deps,
@@ -273,7 +287,7 @@ describe('deployment events', () => {
     const clock = new ManualClock();
     const ledger = createMemoryLedger(clock);
     await ledger.rollouts.claim(rollout('v2', 'rolling', { deploymentId: 'ecs-svc/2' }));
-    const deps = { config, ledger, clock, log: silentLog };
+    const deps = { config, home: sampleHome, ledger, clock, log: silentLog };
     await followServiceEvent(
       deploymentEvent('deployment-state-change-completed.awsdocs', 'ecs-svc/2', 'c'),
       deps,
@@ -301,7 +315,7 @@ describe('deployment events', () => {
 
   it('ignores services outside every pipeline, and rejects malformed events naming the field', async () => {
     const clock = new ManualClock();
-    const deps = { config, ledger: createMemoryLedger(clock), clock, log: silentLog };
+    const deps = { config, home: sampleHome, ledger: createMemoryLedger(clock), clock, log: silentLog };
     const event = deploymentEvent('deployment-state-change-completed.awsdocs', 'x', 'f');
     event.resources = ['arn:aws:ecs:eu-west-1:123456789012:service/other/api'];
     expect((await followServiceEvent(event, deps)).outcome).toBe('ignored');
@@ -339,6 +353,7 @@ describe('alarms', () => {
     const event = loadEvent<{ detail: { alarmName: string; state: { value: string; timestamp: string } } }>(
       `aws.cloudwatch/${file}`,
     );
+    Object.assign(event, sampleHome);
     event.detail.alarmName = name;
     event.detail.state.value = 'ALARM';
     event.detail.state.timestamp = timestamp;
@@ -351,6 +366,7 @@ describe('alarms', () => {
     await ledger.rollouts.claim(rollout('v2', 'succeeded', { completedAt: '2026-11-20T10:02:30Z' }));
     return {
       config: alarmConfig,
+      home: sampleHome,
       ecs,
       ledger,
       clock,

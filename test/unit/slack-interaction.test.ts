@@ -31,6 +31,7 @@ import {
   signedClick,
 } from '../../scripts/lib/slack-receiver.ts';
 import { createMemoryLedger, ManualClock } from '../helpers/memory-stores.ts';
+import { sampleHome } from '../helpers/home.ts';
 
 const secret = 'test-signing-secret';
 /** Slack's own block_actions example (docs.slack.dev), kept beside the repository. */
@@ -422,7 +423,7 @@ describe('approving through Slack, end to end on the in-memory ledger', () => {
     const clock = new ManualClock();
     const ledger = createMemoryLedger(clock);
     await ledger.promotions.create(awaiting(clock));
-    const decideDeps = { config, ledger, clock, log: silentLog };
+    const decideDeps = { config, home: sampleHome, ledger, clock, log: silentLog };
     const decide = vi.fn((request: DecisionRequest) => decidePromotion(request, decideDeps));
     const posted: unknown[] = [];
     const updated: unknown[] = [];
@@ -438,6 +439,7 @@ describe('approving through Slack, end to end on the in-memory ledger', () => {
     };
     const notifyDeps = {
       config,
+      home: sampleHome,
       slack,
       ledger,
       ecs: { describeServices: () => Promise.reject(new Error('not needed')) },
@@ -499,7 +501,7 @@ describe('approving through Slack, end to end on the in-memory ledger', () => {
     clock.advance(25 * 3600_000);
     const outcome = await handleSlackInteraction(
       signedClick(message, 'deckhand.approve', 'U0APPROVE1', secret, clock.now()),
-      depsWith((r) => decidePromotion(r, { config, ledger, clock, log: silentLog }), clock),
+      depsWith((r) => decidePromotion(r, { config, home: sampleHome, ledger, clock, log: silentLog }), clock),
     );
     expect(outcome).toMatchObject({ statusCode: 200, outcome: 'ignored' });
     expect(JSON.parse(outcome.body)).toMatchObject({

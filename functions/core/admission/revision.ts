@@ -15,10 +15,12 @@ import { admissionSource, promotionAction } from '../promotions/actions.ts';
 import { repositoryOf } from '../promotions/start.ts';
 import { parseDuration } from '../rollouts/duration.ts';
 import type { AdmissionDeps, Decision } from '../use-cases/admit-deployment.ts';
+import type { Site } from '../sites.ts';
 
 interface Target {
   cluster: string;
   service: string;
+  site: Site | undefined;
   serviceKey: string;
   pipelines: PipelineConfig[];
 }
@@ -110,14 +112,20 @@ export const admitRevision = async (
 ): Promise<Decision> => {
   const revision = await deps.deployments.describeServiceRevision(
     hook.executionDetails.targetServiceRevisionArn,
+    target.site,
   );
   if (!revision)
     return {
       hookStatus: 'FAILED',
       reason: `service revision ${hook.executionDetails.targetServiceRevisionArn} not found`,
     };
-  const { taskDefinition, tags } = await deps.ecs.describeTaskDefinition(revision.taskDefinition);
-  const snapshot = (await deps.ecs.describeServices(target.cluster, [target.service])).get(target.service);
+  const { taskDefinition, tags } = await deps.ecs.describeTaskDefinition(
+    revision.taskDefinition,
+    target.site,
+  );
+  const snapshot = (await deps.ecs.describeServices(target.cluster, [target.service], target.site)).get(
+    target.service,
+  );
   const images = (taskDefinition.containerDefinitions ?? []).map((c) => c.image ?? '');
   const now = deps.clock.now();
   const [pipeline] = target.pipelines;

@@ -2,14 +2,14 @@
 import { resourceName } from '../arn.ts';
 import { shortDigest } from '../image-ref.ts';
 import type { AuditOutcome, DriftOutcome, DriftServiceReport, TaskOutcome } from '../outcome.ts';
-import { serviceKeyOf } from '../service-key.ts';
-import { findingLine, type Notice, type NoticeContext, serviceLink } from './notice-model.ts';
+import { serviceKeyOf } from '../sites.ts';
+import { findingLine, type Notice, type NoticeContext, serviceLink, siteOf } from './notice-model.ts';
 
 export const crashNotices = (outcome: TaskOutcome, context: NoticeContext): Notice[] =>
   outcome.actions
     .filter((a) => a.crashLoop)
     .map((action) => {
-      const serviceKey = serviceKeyOf(action.cluster, action.service);
+      const serviceKey = serviceKeyOf(action.cluster, action.service, action.site);
       const codes = Object.entries(action.classification.exitCodes)
         .map(([name, code]) => `${name}=${code}`)
         .join(', ');
@@ -28,10 +28,10 @@ export const crashNotices = (outcome: TaskOutcome, context: NoticeContext): Noti
         ],
         details: action.classification.reasons.map((r) => `Stopped: ${r}`),
         links: [
-          serviceLink(context, action.cluster, action.service),
+          serviceLink(context, action.cluster, action.service, action.site),
           ...(action.logsUrl ? [{ label: 'Logs', url: action.logsUrl }] : []),
         ],
-        owner: { cluster: action.cluster, service: action.service },
+        owner: { cluster: action.cluster, service: action.service, ...siteOf(action) },
       };
     });
 
@@ -51,10 +51,14 @@ export const auditNotices = (outcome: AuditOutcome, context: NoticeContext): Not
           ...(action.remediation ? [{ label: 'Remediation', value: action.remediation }] : []),
         ],
         details: action.findings.filter((f) => f.status !== 'pass' && f.mode !== 'audit').map(findingLine),
-        links: action.cluster && action.service ? [serviceLink(context, action.cluster, action.service)] : [],
+        links:
+          action.cluster && action.service
+            ? [serviceLink(context, action.cluster, action.service, action.site)]
+            : [],
         owner: {
           ...(action.cluster ? { cluster: action.cluster } : {}),
           ...(action.service ? { service: action.service } : {}),
+          ...siteOf(action),
           ...(action.serviceTags ? { tags: action.serviceTags } : {}),
         },
       }));

@@ -5,6 +5,7 @@
 import { resourceName } from '../arn.ts';
 import type { NotifyTrigger } from '../config.ts';
 import type { Finding } from '../guardrails/types.ts';
+import type { Site } from '../sites.ts';
 
 export type Tone = 'info' | 'success' | 'warning' | 'danger';
 
@@ -25,7 +26,14 @@ export interface Notice {
   /** Interactive buttons (approval requests); `value` comes back in Slack's block_actions payload. */
   buttons?: { text: string; actionId: string; value: string; style?: 'primary' | 'danger' }[];
   /** Who owns it: the pipeline's team, else the service's team tag (read here when the use case had it). */
-  owner: { pipeline?: string; cluster?: string; service?: string; tags?: Record<string, string> };
+  owner: {
+    pipeline?: string;
+    cluster?: string;
+    service?: string;
+    /** The spoke the service is in; absent at the hub's own account and Region. */
+    site?: Site;
+    tags?: Record<string, string>;
+  };
 }
 
 export interface NoticeContext {
@@ -37,9 +45,9 @@ export interface NoticeContext {
 export const ecsServiceUrl = (region: string, cluster: string, service: string): string =>
   `https://${region}.console.aws.amazon.com/ecs/v2/clusters/${encodeURIComponent(resourceName(cluster))}/services/${encodeURIComponent(service)}/health?region=${region}`;
 
-export const serviceLink = (context: NoticeContext, cluster: string, service: string) => ({
+export const serviceLink = (context: NoticeContext, cluster: string, service: string, site?: Site) => ({
   label: 'ECS service',
-  url: ecsServiceUrl(context.region, cluster, service),
+  url: ecsServiceUrl(site?.region ?? context.region, cluster, service),
 });
 
 /** `family:revision` of a task-definition ARN, or `-`. */
@@ -51,3 +59,7 @@ export const findingLine = (f: Finding): string =>
 /** The thread (and dedupe key) of everything said about one rollout. */
 export const rolloutThread = (serviceKey: string, digest: string): string =>
   `rollout#${serviceKey}#${digest}`;
+
+/** `{ site }` when the action's service is on a spoke, for spreading into a notice's owner. */
+export const siteOf = (action: { site?: Site | undefined }): { site?: Site } =>
+  action.site ? { site: action.site } : {};

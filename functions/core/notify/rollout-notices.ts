@@ -1,7 +1,7 @@
 /** Notices about rollouts: a push's deploy actions, ECS deployment events, alarm rollbacks. One thread each. */
 import { shortDigest } from '../image-ref.ts';
 import type { AlarmOutcome, DeploymentOutcome, DeployOutcome } from '../outcome.ts';
-import { serviceKeyOf } from '../service-key.ts';
+import { serviceKeyOf } from '../sites.ts';
 import {
   findingLine,
   type Notice,
@@ -9,6 +9,7 @@ import {
   revision,
   rolloutThread,
   serviceLink,
+  siteOf,
   type Tone,
 } from './notice-model.ts';
 
@@ -28,7 +29,7 @@ export const deployNotices = (outcome: DeployOutcome, context: NoticeContext): N
     const digest = action.image.slice(action.image.indexOf('@') + 1);
     const repository = action.image.slice(action.image.lastIndexOf('/') + 1, action.image.indexOf('@'));
     const tagged = `${repository}:${action.tag} (${shortDigest(digest)})`;
-    const serviceKey = serviceKeyOf(action.cluster, action.service);
+    const serviceKey = serviceKeyOf(action.cluster, action.service, action.site);
     const failing = (action.findings ?? []).filter((f) => f.status !== 'pass');
     const blocked = action.status === 'blocked';
     const waivable = [...new Set(failing.filter((f) => f.status === 'fail').map((f) => f.rule))];
@@ -67,11 +68,12 @@ export const deployNotices = (outcome: DeployOutcome, context: NoticeContext): N
           { label: 'Triggered by', value: context.trigger },
         ],
         details,
-        links: [serviceLink(context, action.cluster, action.service)],
+        links: [serviceLink(context, action.cluster, action.service, action.site)],
         owner: {
           pipeline: action.pipeline,
           cluster: action.cluster,
           service: action.service,
+          ...siteOf(action),
           ...(action.serviceTags ? { tags: action.serviceTags } : {}),
         },
       },
@@ -87,8 +89,8 @@ const followStates: Partial<Record<string, Tone>> = {
 
 export const followNotices = (outcome: DeploymentOutcome, context: NoticeContext): Notice[] =>
   outcome.actions.flatMap((action): Notice[] => {
-    const serviceKey = serviceKeyOf(action.cluster, action.service);
-    const link = serviceLink(context, action.cluster, action.service);
+    const serviceKey = serviceKeyOf(action.cluster, action.service, action.site);
+    const link = serviceLink(context, action.cluster, action.service, action.site);
     const tone = followStates[action.status];
     const { rollout } = action;
     if (rollout && tone) {
@@ -109,7 +111,12 @@ export const followNotices = (outcome: DeploymentOutcome, context: NoticeContext
           ],
           details: [],
           links: [link],
-          owner: { pipeline: rollout.pipeline, cluster: action.cluster, service: action.service },
+          owner: {
+            pipeline: rollout.pipeline,
+            cluster: action.cluster,
+            service: action.service,
+            ...siteOf(action),
+          },
         },
       ];
     }
@@ -125,7 +132,7 @@ export const followNotices = (outcome: DeploymentOutcome, context: NoticeContext
         fields: [{ label: 'Service', value: serviceKey }],
         details: [],
         links: [link],
-        owner: { cluster: action.cluster, service: action.service },
+        owner: { cluster: action.cluster, service: action.service, ...siteOf(action) },
       },
     ];
   });
@@ -134,7 +141,7 @@ export const alarmNotices = (outcome: AlarmOutcome, context: NoticeContext): Not
   outcome.actions
     .filter((a) => a.status !== 'already-rolled-back')
     .map((action) => {
-      const serviceKey = serviceKeyOf(action.cluster, action.service);
+      const serviceKey = serviceKeyOf(action.cluster, action.service, action.site);
       const rolled = action.status === 'rolled-back';
       const thread = rolled && action.digest ? rolloutThread(serviceKey, action.digest) : undefined;
       return {
@@ -158,7 +165,12 @@ export const alarmNotices = (outcome: AlarmOutcome, context: NoticeContext): Not
               `Automation is paused for ${action.pipeline} on ${serviceKey}: run deckhand resume ${action.pipeline}`,
             ]
           : [],
-        links: [serviceLink(context, action.cluster, action.service)],
-        owner: { pipeline: action.pipeline, cluster: action.cluster, service: action.service },
+        links: [serviceLink(context, action.cluster, action.service, action.site)],
+        owner: {
+          pipeline: action.pipeline,
+          cluster: action.cluster,
+          service: action.service,
+          ...siteOf(action),
+        },
       };
     });

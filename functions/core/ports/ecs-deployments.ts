@@ -3,6 +3,7 @@
  * DescribeServiceDeployments, ContinueServiceDeployment). moto lacks them; tests answer exactly these in
  * front of moto with AWS's documented shapes (scripts/lib/ecs-deployments-front.ts).
  */
+import type { Site } from '../sites.ts';
 
 export interface ServiceRevisionSnapshot {
   serviceRevisionArn: string;
@@ -27,12 +28,19 @@ export interface ServiceDeploymentSnapshot {
 
 export interface EcsDeploymentsPort {
   /** Undefined when ECS reports the ARN among its failures (not found). */
-  describeServiceRevision(serviceRevisionArn: string): Promise<ServiceRevisionSnapshot | undefined>;
-  describeServiceDeployment(serviceDeploymentArn: string): Promise<ServiceDeploymentSnapshot | undefined>;
+  describeServiceRevision(
+    serviceRevisionArn: string,
+    site: Site | undefined,
+  ): Promise<ServiceRevisionSnapshot | undefined>;
+  describeServiceDeployment(
+    serviceDeploymentArn: string,
+    site: Site | undefined,
+  ): Promise<ServiceDeploymentSnapshot | undefined>;
   /** Resumes (CONTINUE) or rolls back (ROLLBACK) a deployment paused at a pause hook. */
   continueServiceDeployment(
     serviceDeploymentArn: string,
     hookId: string,
     action: 'CONTINUE' | 'ROLLBACK',
+    site: Site | undefined,
   ): Promise<void>;
 }

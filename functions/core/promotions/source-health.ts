@@ -2,7 +2,7 @@
 import type { PipelineConfig } from '../config.ts';
 import type { RolloutRecord } from '../ports/records.ts';
 import type { RolloutStore } from '../ports/stores.ts';
-import { serviceKeyOf } from '../service-key.ts';
+import { serviceKeyOf, type SiteDeps, siteOfTarget } from '../sites.ts';
 
 export type SourceHealth =
   | { state: 'healthy'; completedAt: string }
@@ -15,11 +15,12 @@ export const sourceHealth = async (
   source: PipelineConfig,
   digest: string,
   rollouts: Pick<RolloutStore, 'get'>,
+  sites: SiteDeps,
 ): Promise<SourceHealth> => {
   let completedAt = '';
   let waiting = false;
   for (const target of source.targets) {
-    const serviceKey = serviceKeyOf(target.cluster, target.service);
+    const serviceKey = serviceKeyOf(target.cluster, target.service, siteOfTarget(sites, target));
     const rollout = await rollouts.get(serviceKey, digest);
     if (rollout && (bad.includes(rollout.status) || rollout.unhealthy))
       return { state: 'unhealthy', reason: `${serviceKey}: ${rollout.reason ?? rollout.status}` };

@@ -2,7 +2,7 @@
  * A source rollout succeeded: every pipeline that promotes from it gets a `waiting` promotion of that digest,
  * and older unfinished promotions to the same pipeline are superseded (newest wins).
  */
-import type { DeckhandConfig } from '../config.ts';
+import type { DeckhandConfig, PipelineConfig } from '../config.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Log } from '../ports/log.ts';
 import type { RolloutRecord } from '../ports/records.ts';
@@ -17,17 +17,21 @@ export interface StartDeps {
 
 const unfinished = ['waiting', 'awaiting-approval', 'approved'] as const;
 
-/** The repository a pipeline's images come from: its own, or its promotion chain's root. */
-export const repositoryOf = (config: DeckhandConfig, pipeline: string): string | undefined => {
+/** The pipeline a pipeline's images come from: itself, or its promotion chain's root. */
+export const rootOf = (config: DeckhandConfig, pipeline: string): PipelineConfig | undefined => {
   const seen = new Set<string>();
   for (let p = config.pipelines.find((c) => c.name === pipeline); p && !seen.has(p.name);) {
     seen.add(p.name);
-    if (p.repository) return p.repository;
+    if (p.repository) return p;
     const from = p.promote?.from;
     p = config.pipelines.find((c) => c.name === from);
   }
   return undefined;
 };
+
+/** The repository a pipeline's images come from: its own, or its promotion chain's root's. */
+export const repositoryOf = (config: DeckhandConfig, pipeline: string): string | undefined =>
+  rootOf(config, pipeline)?.repository;
 
 export const startPromotions = async (
   succeeded: RolloutRecord,

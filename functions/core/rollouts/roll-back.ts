@@ -12,7 +12,7 @@ import type { Log } from '../ports/log.ts';
 import type { RolloutRecord, ServiceHead } from '../ports/records.ts';
 import type { Ledger } from '../ports/stores.ts';
 import type { KnownGood } from './known-good.ts';
-import { rollService } from './roll-service.ts';
+import { type RollTarget, rollService } from './roll-service.ts';
 
 export interface RollBackDeps {
   ecs: Pick<EcsPort, 'updateService'>;
@@ -23,7 +23,7 @@ export interface RollBackDeps {
 
 export interface RollBackRequest {
   pipeline: PipelineConfig;
-  target: { serviceKey: string; cluster: string; service: string };
+  target: RollTarget;
   current: RolloutRecord;
   /** The head as read with the history: the rollback is decided on its version. */
   head: ServiceHead | undefined;
@@ -40,6 +40,7 @@ export const rollBack = async (request: RollBackRequest, deps: RollBackDeps): Pr
     pipeline: pipeline.name,
     cluster: target.cluster,
     service: target.service,
+    ...(target.site ? { site: target.site } : {}),
     digest: current.digest,
   };
   const now = deps.clock.now().toISOString();

@@ -20,11 +20,14 @@ import type { EcsPort } from '../ports/ecs.ts';
 import type { Log } from '../ports/log.ts';
 import type { ServiceHead } from '../ports/records.ts';
 import type { Ledger } from '../ports/stores.ts';
+import type { Site } from '../sites.ts';
 
 export interface RollTarget {
   serviceKey: string;
   cluster: string;
   service: string;
+  /** The spoke the service is in; undefined at the hub's own account and Region. */
+  site: Site | undefined;
 }
 
 /** What the head says once the roll wins. */
@@ -98,7 +101,12 @@ export const rollService = async (request: RollRequest, deps: RollDeps): Promise
     }
     let deploymentId: string | undefined;
     try {
-      ({ deploymentId } = await deps.ecs.updateService(target.cluster, target.service, taskDefinition));
+      ({ deploymentId } = await deps.ecs.updateService(
+        target.cluster,
+        target.service,
+        taskDefinition,
+        target.site,
+      ));
     } catch (error) {
       if (!(error instanceof TargetError)) throw error;
       if (rollout)

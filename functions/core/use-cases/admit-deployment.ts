@@ -31,12 +31,13 @@ import type { Log } from '../ports/log.ts';
 import type { AdmissionRecord } from '../ports/records.ts';
 import type { Ledger } from '../ports/stores.ts';
 import { parseDuration } from '../rollouts/duration.ts';
-import { serviceKeyFromArn, splitServiceKey } from '../service-key.ts';
+import { type Home, locateService, parseServiceArn, type Site, unknownAccountReason } from '../sites.ts';
 import { formatIssues } from '../zod-issues.ts';
 import { admitRevision } from '../admission/revision.ts';
 
 export interface AdmissionDeps {
   config: DeckhandConfig;
+  home: Home;
   ecs: Pick<EcsPort, 'describeServices' | 'describeTaskDefinition'>;
   deployments: Pick<EcsDeploymentsPort, 'describeServiceRevision' | 'describeServiceDeployment'>;
   alarms: Pick<AlarmsPort, 'firing'>;
@@ -80,8 +81,9 @@ const answer = (
     target: string;
   },
   decision: Decision,
+  site?: Site,
 ): HookOutcome => {
-  const { cluster, service } = splitServiceKey(serviceKeyFromArn(hook.serviceArn));
+  const { cluster, service } = parseServiceArn(hook.serviceArn);
   const { callBackDelay, promotion, ...rest } = decision;
   return {
     kind: 'hook',
@@ -96,6 +98,7 @@ const answer = (
       {
         cluster,
         service,
+        ...(site ? { site } : {}),
         stage: hook.lifecycleStage,
         serviceDeploymentArn: hook.resourceArn,
         targetServiceRevisionArn: hook.target,
@@ -110,6 +113,7 @@ const watchShift = async (
   hook: LifecycleHookInput,
   firstAt: string,
   pipelines: ReturnType<typeof pipelinesForService>,
+  site: Site | undefined,
   deps: AdmissionDeps,
 ): Promise<Decision> => {
   const names = [
@@ -118,7 +122,7 @@ const watchShift = async (
       ...deps.config.admission.alarms,
     ]),
   ];
-  const firing = names.length > 0 ? await deps.alarms.firing(names) : [];
+  const firing = names.length > 0 ? await deps.alarms.firing(names, site) : [];
   if (firing.length > 0)
     return {
       hookStatus: 'FAILED',
@@ -139,31 +143,37 @@ const watchShift = async (
 };
 
 const judge = async (hook: LifecycleHookInput, deps: AdmissionDeps): Promise<HookOutcome> => {
-  const serviceKey = serviceKeyFromArn(hook.executionDetails.serviceArn);
-  const { cluster, service } = splitServiceKey(serviceKey);
   const stage = hook.lifecycleStage;
   const context = {
     ...hook,
     serviceArn: hook.executionDetails.serviceArn,
     target: hook.executionDetails.targetServiceRevisionArn,
   };
+  const located = locateService(deps, context.serviceArn);
+  // Fail closed, with no call: an admission hook never vouches for an account it doesn't know.
+  if (!located.known)
+    return answer(context, {
+      hookStatus: 'FAILED',
+      reason: unknownAccountReason(located.account, located.region),
+    });
+  const { serviceKey, cluster, service, site } = located;
   const previous = await deps.ledger.admissions.get(serviceKey, hook.executionId, stage);
   if (previous && previous.hookStatus !== 'IN_PROGRESS')
-    return answer(context, { hookStatus: previous.hookStatus, reason: previous.reason });
+    return answer(context, { hookStatus: previous.hookStatus, reason: previous.reason }, site);
   const now = deps.clock.now().toISOString();
   const firstAt = previous?.firstAt ?? now;
-  const pipelines = pipelinesForService(deps.config, cluster, service);
+  const pipelines = pipelinesForService(deps, site, cluster, service);
 
   let decision: Decision;
-  const deployment = await deps.deployments.describeServiceDeployment(hook.resourceArn);
+  const deployment = await deps.deployments.describeServiceDeployment(hook.resourceArn, site);
   if (deployment && rollingBack.has(deployment.status))
     decision = {
       hookStatus: 'SUCCEEDED',
       reason: `deployment ${deployment.status}: a rollback is never blocked`,
     };
   else if (stage === 'PRE_SCALE_UP' || stage === 'RECONCILE_SERVICE')
-    decision = await admitRevision(hook, { cluster, service, serviceKey, pipelines }, deps);
-  else if (shiftStages.has(stage)) decision = await watchShift(hook, firstAt, pipelines, deps);
+    decision = await admitRevision(hook, { cluster, service, site, serviceKey, pipelines }, deps);
+  else if (shiftStages.has(stage)) decision = await watchShift(hook, firstAt, pipelines, site, deps);
   else decision = { hookStatus: 'SUCCEEDED', reason: `nothing to judge at ${stage}` };
 
   const record: AdmissionRecord = {
@@ -185,7 +195,7 @@ const judge = async (hook: LifecycleHookInput, deps: AdmissionDeps): Promise<Hoo
     hookStatus: decision.hookStatus,
     reason: decision.reason,
   });
-  return answer(context, decision);
+  return answer(context, decision, site);
 };
 
 export const admitDeployment = async (input: unknown, deps: AdmissionDeps): Promise<HookOutcome> => {

@@ -26,10 +26,11 @@ import type { Ledger } from '../ports/stores.ts';
 import { parseAwsTime, parseDuration } from '../rollouts/duration.ts';
 import { inBakeWindow, lastKnownGood } from '../rollouts/known-good.ts';
 import { currentRollout, rollBack } from '../rollouts/roll-back.ts';
-import { serviceKeyOf } from '../service-key.ts';
+import { type Home, sameSite, serviceKeyOf, siteAt, siteOfTarget, unknownAccountReason } from '../sites.ts';
 
 export interface AlarmDeps {
   config: DeckhandConfig;
+  home: Home;
   ecs: Pick<EcsPort, 'updateService'>;
   ledger: Pick<Ledger, 'heads' | 'rollouts' | 'pauses'>;
   alarms: Pick<AlarmsPort, 'tagsOf'>;
@@ -55,18 +56,32 @@ export const handleAlarm = async (input: unknown, deps: AlarmDeps): Promise<Alar
   if (!accepted.ok) return accepted.rejected;
   const { event, base } = accepted;
   const { detail } = event;
+  // An alarm speaks only for services in its own account and Region.
+  const where = siteAt(deps, event.account, event.region);
+  if (!where.known)
+    return {
+      ...base,
+      outcome: 'ignored',
+      actions: [],
+      reason: unknownAccountReason(event.account, event.region),
+    };
+  const { site } = where;
   let cachedTags: Promise<Record<string, string>> | undefined;
   const tags = () =>
-    (cachedTags ??= event.resources[0] ? deps.alarms.tagsOf(event.resources[0]) : Promise.resolve({}));
+    (cachedTags ??= event.resources[0] ? deps.alarms.tagsOf(event.resources[0], site) : Promise.resolve({}));
   const watching: PipelineConfig[] = [];
   for (const pipeline of deps.config.pipelines)
-    if (await watches(pipeline, event, tags)) watching.push(pipeline);
+    if (
+      pipeline.targets.some((t) => sameSite(siteOfTarget(deps, t), site)) &&
+      (await watches(pipeline, event, tags))
+    )
+      watching.push(pipeline);
   if (watching.length === 0)
     return {
       ...base,
       outcome: 'ignored',
       actions: [],
-      reason: `no pipeline watches alarm ${detail.alarmName}`,
+      reason: `no pipeline with targets in account ${event.account} (${event.region}) watches alarm ${detail.alarmName}`,
     };
   if (detail.state.value !== 'ALARM') {
     deps.log.info('alarm state recorded', {
@@ -84,7 +99,7 @@ export const handleAlarm = async (input: unknown, deps: AlarmDeps): Promise<Alar
   const at = parseAwsTime(detail.state.timestamp) ?? new Date(event.time);
   const actions: RollbackAction[] = [];
   for (const pipeline of watching) {
-    for (const target of pipeline.targets)
+    for (const target of pipeline.targets.filter((t) => sameSite(siteOfTarget(deps, t), site)))
       actions.push(await rollBackTarget(pipeline, target, at, detail.alarmName, deps));
   }
   const rolled = actions.filter((a) => a.status === 'rolled-back');
@@ -108,8 +123,14 @@ const rollBackTarget = async (
   alarm: string,
   deps: AlarmDeps,
 ): Promise<RollbackAction> => {
-  const serviceKey = serviceKeyOf(target.cluster, target.service);
-  const action = { pipeline: pipeline.name, cluster: target.cluster, service: target.service };
+  const site = siteOfTarget(deps, target);
+  const serviceKey = serviceKeyOf(target.cluster, target.service, site);
+  const action = {
+    pipeline: pipeline.name,
+    cluster: target.cluster,
+    service: target.service,
+    ...(site ? { site } : {}),
+  };
   // The head is read with the rollouts: the rollback is decided on this version and loses to any later roll.
   const [history, head] = await Promise.all([
     deps.ledger.rollouts.list(serviceKey),
@@ -128,7 +149,7 @@ const rollBackTarget = async (
   return rollBack(
     {
       pipeline,
-      target: { serviceKey, cluster: target.cluster, service: target.service },
+      target: { serviceKey, cluster: target.cluster, service: target.service, site },
       current,
       head,
       to: lastKnownGood(history, current),

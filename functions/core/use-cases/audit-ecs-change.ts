@@ -35,11 +35,12 @@ import type { EcsPort } from '../ports/ecs.ts';
 import type { Log } from '../ports/log.ts';
 import type { Ledger } from '../ports/stores.ts';
 import { rollService } from '../rollouts/roll-service.ts';
-import { serviceKeyOf } from '../service-key.ts';
+import { type Home, roleArnOf, serviceKeyOf, type Site, siteAt, unknownAccountReason } from '../sites.ts';
 import { tagMap } from '../task-definition.ts';
 
 export interface AuditDeps {
   config: DeckhandConfig;
+  home: Home;
   ecs: EcsPort;
   ledger: Pick<Ledger, 'heads' | 'rollouts' | 'audits'>;
   clock: Clock;
@@ -75,8 +76,13 @@ export const auditEcsChange = async (input: unknown, deps: AuditDeps): Promise<A
   if (detail.eventSource !== 'ecs.amazonaws.com' || !auditedCalls.has(detail.eventName))
     return ignore(`${detail.eventSource} ${detail.eventName} is not audited`);
   if (detail.errorCode) return ignore(`the call failed (${detail.errorCode})`);
+  // A change in a spoke is judged there: CloudTrail reports a call in the account that received it.
+  const where = siteAt(deps, event.account, event.region);
+  if (!where.known) return ignore(unknownAccountReason(event.account, event.region));
+  const { site } = where;
   const caller = callerOf(event);
-  if (deps.selfRoles.includes(caller)) return ignore('made by Deckhand itself');
+  if (deps.selfRoles.includes(caller) || (site && caller === roleArnOf(site)))
+    return ignore('made by Deckhand itself');
   if (
     deps.config.guardrails.ignoreRoles.length > 0 &&
     picomatch.isMatch(caller, deps.config.guardrails.ignoreRoles)
@@ -88,8 +94,8 @@ export const auditEcsChange = async (input: unknown, deps: AuditDeps): Promise<A
   try {
     action =
       detail.eventName === 'RegisterTaskDefinition'
-        ? await auditTaskDefinition(event, deps, now)
-        : await auditService(event, deps, now);
+        ? await auditTaskDefinition(event, site, deps, now)
+        : await auditService(event, site, deps, now);
   } catch (error) {
     if (error instanceof TargetError) return ignore(`the resource is gone: ${error.message}`);
     throw error;
@@ -119,13 +125,18 @@ export const auditEcsChange = async (input: unknown, deps: AuditDeps): Promise<A
   };
 };
 
-const auditTaskDefinition = async (event: EcsApiCall, deps: AuditDeps, now: Date): Promise<AuditAction> => {
+const auditTaskDefinition = async (
+  event: EcsApiCall,
+  site: Site | undefined,
+  deps: AuditDeps,
+  now: Date,
+): Promise<AuditAction> => {
   const { detail } = event;
   const arn =
     text(at(detail.responseElements, 'taskDefinition', 'taskDefinitionArn')) ??
     text(at(detail.requestParameters, 'family'));
   if (!arn) throw new TargetError('the event names no task definition');
-  const { taskDefinition, tags } = await deps.ecs.describeTaskDefinition(arn);
+  const { taskDefinition, tags } = await deps.ecs.describeTaskDefinition(arn, site);
   const report = await evaluateTaskDefinition(taskDefinition, tags, deps.config.guardrails, {
     point: 'runtime',
     subject: {
@@ -136,12 +147,17 @@ const auditTaskDefinition = async (event: EcsApiCall, deps: AuditDeps, now: Date
   });
   const resource = taskDefinition.taskDefinitionArn ?? arn;
   const remediation = report.remediations.some((r) => r.action === 'deregister')
-    ? await deregister(resource, deps)
+    ? await deregister(resource, site, deps)
     : undefined;
   return { resource, findings: relevant(report), ...(remediation ? { remediation } : {}) };
 };
 
-const auditService = async (event: EcsApiCall, deps: AuditDeps, now: Date): Promise<AuditAction> => {
+const auditService = async (
+  event: EcsApiCall,
+  site: Site | undefined,
+  deps: AuditDeps,
+  now: Date,
+): Promise<AuditAction> => {
   const { detail } = event;
   const cluster =
     text(at(detail.responseElements, 'service', 'clusterArn')) ??
@@ -153,10 +169,10 @@ const auditService = async (event: EcsApiCall, deps: AuditDeps, now: Date): Prom
     text(at(detail.requestParameters, 'service'));
   if (!service) throw new TargetError('the event names no service');
   const name = resourceName(service);
-  const snapshot = (await deps.ecs.describeServices(cluster, [name])).get(name);
+  const snapshot = (await deps.ecs.describeServices(cluster, [name], site)).get(name);
   if (!snapshot) throw new TargetError(`service ${name} not found in ${cluster}`);
   const scope = { point: 'runtime' as const, cluster, now };
-  const { taskDefinition, tags } = await deps.ecs.describeTaskDefinition(snapshot.taskDefinition);
+  const { taskDefinition, tags } = await deps.ecs.describeTaskDefinition(snapshot.taskDefinition, site);
   const images = (taskDefinition.containerDefinitions ?? []).map((c) => c.image ?? '');
   const subject = { cluster, service: name, family: taskDefinition.family ?? '', images };
   const serviceReport = evaluateService(snapshot.shape, deps.config.guardrails, { ...scope, subject });
@@ -169,12 +185,13 @@ const auditService = async (event: EcsApiCall, deps: AuditDeps, now: Date): Prom
     (r) => r.action === 'rollback',
   );
   const remediation = wantsRollback
-    ? await rollBack(event, cluster, name, snapshot.taskDefinition, deps)
+    ? await rollBack(event, { cluster, service: name, site }, snapshot.taskDefinition, deps)
     : undefined;
   return {
     resource: snapshot.serviceArn || `${cluster}/${name}`,
     cluster,
     service: name,
+    ...(site ? { site } : {}),
     serviceTags: tagMap(snapshot.tags),
     findings,
     ...(remediation ? { remediation } : {}),
@@ -187,20 +204,19 @@ const relevant = (report: GuardrailReport): Finding[] => [
   ...report.findings.filter((f) => f.status === 'warn' && f.mode === 'audit'),
 ];
 
-const deregister = async (arn: string, deps: AuditDeps): Promise<string> => {
-  await deps.ecs.deregisterTaskDefinition(arn);
+const deregister = async (arn: string, site: Site | undefined, deps: AuditDeps): Promise<string> => {
+  await deps.ecs.deregisterTaskDefinition(arn, site);
   deps.log.warn('non-compliant task definition deregistered', { taskDefinition: arn });
   return `deregistered ${arn}`;
 };
 
 const rollBack = async (
   event: EcsApiCall,
-  cluster: string,
-  service: string,
+  { cluster, service, site }: { cluster: string; service: string; site: Site | undefined },
   current: string,
   deps: AuditDeps,
 ): Promise<string> => {
-  const serviceKey = serviceKeyOf(cluster, service);
+  const serviceKey = serviceKeyOf(cluster, service, site);
   const head = await deps.ledger.heads.get(serviceKey);
   if (!head)
     return 'rollback asked for, but Deckhand never deployed this service: no known compliant revision';
@@ -208,7 +224,7 @@ const rollBack = async (
     return 'rollback asked for, but the service already runs its last compliant revision';
   const result = await rollService(
     {
-      target: { serviceKey, cluster, service },
+      target: { serviceKey, cluster, service, site },
       taskDefinition: head.taskDefinition,
       intent: { ...head, eventId: `remediation:${event.id}` },
       precedence: { kind: 'head-version', version: head.version },

@@ -20,6 +20,7 @@ import type { Promotion } from '../ports/records.ts';
 import type { Ledger } from '../ports/stores.ts';
 import type { EcsDeploymentsPort } from '../ports/ecs-deployments.ts';
 import { approvalFor, promotionAction } from '../promotions/actions.ts';
+import { type Home, siteOfArn } from '../sites.ts';
 
 export interface DecisionRequest {
   pipeline: string;
@@ -51,6 +52,7 @@ export interface DecisionResult {
 
 export interface DecideDeps {
   config: DeckhandConfig;
+  home: Home;
   ledger: Pick<Ledger, 'promotions'>;
   /** Answers a paused ECS deployment at once (approved → CONTINUE, declined → ROLLBACK). */
   deployments?: Pick<EcsDeploymentsPort, 'continueServiceDeployment'>;
@@ -62,7 +64,12 @@ export interface DecideDeps {
 const answerPauseHook = async (promotion: Promotion, action: 'CONTINUE' | 'ROLLBACK', deps: DecideDeps) => {
   const hook = promotion.pauseHook;
   if (!hook || !deps.deployments) return;
-  await deps.deployments.continueServiceDeployment(hook.serviceDeploymentArn, hook.hookId, action);
+  await deps.deployments.continueServiceDeployment(
+    hook.serviceDeploymentArn,
+    hook.hookId,
+    action,
+    siteOfArn(deps, hook.serviceDeploymentArn),
+  );
   await deps.ledger.promotions.transition(
     promotion.pipeline,
     promotion.digest,

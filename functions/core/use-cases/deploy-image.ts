@@ -3,11 +3,14 @@
  * pinned by digest.
  *
  * Primary course:
- *  1. Ignore anything but a successful PUSH with a tag; find the pipelines whose repository and tag policy match.
+ *  1. Ignore anything but a successful PUSH with a tag from a configured account; find the pipelines whose
+ *     repository lives in that account's registry and whose tag policy matches.
  *  2–4. Plan (deploy/plan.ts): read every target service (batched per cluster) and its head; skip targets
  *     paused after a rollback, already running the digest, or whose head is a newer image (newest wins);
  *     rewrite each current task definition so only the targeted containers' images change, to
  *     `<repository-uri>@<digest>`.
+ *  4. Pull access (deploy/pull.ts): a target in another account than the registry's is blocked when the
+ *     repository policy doesn't let that account pull.
  *  4a. Judge (deploy/judge.ts): guardrails at the pre-deploy point and the scan gate (IMG-003). A `block`
  *     failure holds the target as `blocked`; a scan not yet complete parks it as `pending` until the scan
  *     event resumes the push.
@@ -25,12 +28,13 @@ import { type EcrImagePush, ecrImageActionSchema, ecrImagePushSchema } from '../
 import { parseEvent } from '../events/parse-event.ts';
 import { pinnedImage, repositoryUri } from '../image-ref.ts';
 import { type DeployAction, type DeployOutcome, rejected } from '../outcome.ts';
-import { serviceKeyOf } from '../service-key.ts';
+import { serviceKeyOf, siteAt, siteOfTarget, unknownAccountReason } from '../sites.ts';
 import { claim, recordHeld, releaseClaims } from './deploy/claim.ts';
 import { deployAction, type DeployDeps, type Push } from './deploy/context.ts';
 import { applyFreezes } from './deploy/freeze.ts';
 import { judge } from './deploy/judge.ts';
 import { plan } from './deploy/plan.ts';
+import { checkPullAccess } from './deploy/pull.ts';
 import { register } from './deploy/register.ts';
 import { roll } from './deploy/roll.ts';
 
@@ -93,8 +97,13 @@ export const deployImage = async (event: EcrImagePush, deps: DeployDeps): Promis
   const tag = detail['image-tag'];
   if (!tag) return ignored(event, 'pushed by digest without a tag', deps);
   const repository = detail['repository-name'];
-  const pipelines = matchingPipelines(deps.config, repository, tag);
-  if (pipelines.length === 0) return ignored(event, `no pipeline tracks ${repository}:${tag}`, deps);
+  // A registry speaks only for its own repositories: an account that isn't configured, or that holds no
+  // tracked repository of this name, deploys nothing.
+  if (!siteAt(deps, event.account, event.region).known)
+    return ignored(event, unknownAccountReason(event.account, event.region), deps);
+  const pipelines = matchingPipelines(deps, event, repository, tag);
+  if (pipelines.length === 0)
+    return ignored(event, `no pipeline tracks ${repository}:${tag} in account ${event.account}`, deps);
   return deploy(
     {
       id: event.id,
@@ -138,7 +147,8 @@ export const deploy = async (request: DeployRequest, deps: DeployDeps): Promise<
         config: target,
         cluster: target.cluster,
         service: target.service,
-        serviceKey: serviceKeyOf(target.cluster, target.service),
+        site: siteOfTarget(deps, target),
+        serviceKey: serviceKeyOf(target.cluster, target.service, siteOfTarget(deps, target)),
       })),
     ),
     deps,
@@ -147,8 +157,9 @@ export const deploy = async (request: DeployRequest, deps: DeployDeps): Promise<
 
   const freezes = await applyFreezes(push);
   const planned = await plan({ ...push, targets: freezes.open });
-  const verdicts = await judge(push, planned.candidates);
-  const actions = [...freezes.actions, ...planned.actions, ...verdicts.actions];
+  const pullable = await checkPullAccess(push, planned.candidates);
+  const verdicts = await judge(push, pullable.candidates);
+  const actions = [...freezes.actions, ...planned.actions, ...pullable.actions, ...verdicts.actions];
   if (deps.dryRun) {
     for (const target of verdicts.planned)
       actions.push(

@@ -26,11 +26,12 @@ import type { Ledger } from '../ports/stores.ts';
 import { diffTaskDefinitions } from '../drift/diff.ts';
 import { parseDuration } from '../rollouts/duration.ts';
 import { rollService } from '../rollouts/roll-service.ts';
-import { serviceKeyOf } from '../service-key.ts';
+import { type Home, serviceKeyOf, type Site, siteOfTarget } from '../sites.ts';
 import { familyRevision } from '../task-definition.ts';
 
 export interface DriftDeps {
   config: DeckhandConfig;
+  home: Home;
   ecs: EcsPort;
   ledger: Pick<Ledger, 'heads' | 'rollouts' | 'audits' | 'drift'>;
   clock: Clock;
@@ -46,32 +47,40 @@ export const detectDrift = async (
   const now = clock.now();
   const stuckMs = parseDuration(config.drift.stuckAfter) ?? 30 * 60_000;
   const described = new Map<string, Promise<DescribedTaskDefinition>>();
-  const describe = (taskDefinition: string) => {
-    const key = familyRevision(taskDefinition);
+  const describeAt = (site: Site | undefined) => (taskDefinition: string) => {
+    const key = serviceKeyOf('', familyRevision(taskDefinition), site);
     let hit = described.get(key);
     if (!hit) {
-      hit = ecs.describeTaskDefinition(taskDefinition);
+      hit = ecs.describeTaskDefinition(taskDefinition, site);
       described.set(key, hit);
     }
     return hit;
   };
   const targets = config.pipelines.flatMap((pipeline) =>
-    pipeline.targets.map((target) => ({ pipeline, target })),
+    pipeline.targets.map((target) => ({ pipeline, target, site: siteOfTarget(deps, target) })),
   );
   const snapshots = new Map<string, ServiceSnapshot>();
-  for (const [cluster, members] of Map.groupBy(targets, (t) => resourceName(t.target.cluster))) {
-    const found = await ecs.describeServices(cluster, [...new Set(members.map((m) => m.target.service))]);
-    for (const [name, snapshot] of found) snapshots.set(`${cluster}/${name}`, snapshot);
+  for (const members of Map.groupBy(targets, (t) => serviceKeyOf(t.target.cluster, '', t.site)).values()) {
+    const { target, site } = members[0] as (typeof targets)[number];
+    const cluster = resourceName(target.cluster);
+    const found = await ecs.describeServices(
+      cluster,
+      [...new Set(members.map((m) => m.target.service))],
+      site,
+    );
+    for (const [name, snapshot] of found) snapshots.set(serviceKeyOf(cluster, name, site), snapshot);
   }
 
   const reports: DriftServiceReport[] = [];
-  for (const { pipeline, target } of targets) {
-    const serviceKey = serviceKeyOf(target.cluster, target.service);
+  for (const { pipeline, target, site } of targets) {
+    const serviceKey = serviceKeyOf(target.cluster, target.service, site);
+    const describe = describeAt(site);
     const base = {
       pipeline: pipeline.name,
       ...(pipeline.team ? { team: pipeline.team } : {}),
       cluster: resourceName(target.cluster),
       service: target.service,
+      ...(site ? { site } : {}),
     };
     const snapshot = snapshots.get(serviceKey);
     const head = await ledger.heads.get(serviceKey);
@@ -107,7 +116,7 @@ export const detectDrift = async (
     if (change !== 'unchanged') await ledger.drift.put(serviceKey, { fingerprint, since });
     const report: DriftServiceReport = { ...base, change, drift };
     if ((pipeline.reconcile || options.reconcile) && head && drift.some((d) => d.kind !== 'stuck'))
-      report.reconciled = await reconcile(head, target, eventId, deps);
+      report.reconciled = await reconcile(head, { ...target, site }, eventId, deps);
     reports.push(report);
   }
   const all = reports.flatMap((r) => r.drift);
@@ -209,14 +218,14 @@ const driftOf = async (
 /** Redeploys the head's revision through the one roll operation: a push that lands meanwhile wins. */
 const reconcile = async (
   head: ServiceHead,
-  target: { cluster: string; service: string },
+  target: { cluster: string; service: string; site: Site | undefined },
   eventId: string,
   deps: DriftDeps,
 ): Promise<string> => {
-  const serviceKey = serviceKeyOf(target.cluster, target.service);
+  const serviceKey = serviceKeyOf(target.cluster, target.service, target.site);
   const result = await rollService(
     {
-      target: { serviceKey, cluster: target.cluster, service: target.service },
+      target: { serviceKey, cluster: target.cluster, service: target.service, site: target.site },
       taskDefinition: head.taskDefinition,
       intent: { ...head, eventId: `reconcile:${eventId}` },
       precedence: { kind: 'head-version', version: head.version },

@@ -16,16 +16,17 @@ import { type DeckhandConfig, pipelinesForService } from '../config.ts';
 import { type EcsServiceEvent, ecsServiceEventSchema } from '../events/ecs.ts';
 import { acceptEvent } from '../events/parse-event.ts';
 import { repositoryUri } from '../image-ref.ts';
-import { repositoryOf, startPromotions } from '../promotions/start.ts';
+import { rootOf, startPromotions } from '../promotions/start.ts';
 import { type DeploymentOutcome, type RolloutAction } from '../outcome.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Log } from '../ports/log.ts';
 import type { RolloutRecord } from '../ports/records.ts';
 import type { Ledger } from '../ports/stores.ts';
-import { serviceKeyFromArn, splitServiceKey } from '../service-key.ts';
+import { type Home, type KnownService, placeOf, registryOf, trustService } from '../sites.ts';
 
 export interface FollowDeps {
   config: DeckhandConfig;
+  home: Home;
   ledger: Pick<Ledger, 'rollouts' | 'promotions'>;
   clock: Clock;
   log: Log;
@@ -37,17 +38,18 @@ export const followServiceEvent = async (input: unknown, deps: FollowDeps): Prom
   const accepted = acceptEvent('deployment', ecsServiceEventSchema, input, deps.log);
   if (!accepted.ok) return accepted.rejected;
   const { event, base } = accepted;
-  const serviceKey = serviceKeyFromArn(event.resources[0] ?? '');
-  const { cluster, service } = splitServiceKey(serviceKey);
-  if (pipelinesForService(deps.config, cluster, service).length === 0) {
+  const trust = trustService(deps, event, event.resources[0] ?? '');
+  if (!trust.trusted) return { ...base, outcome: 'ignored', actions: [], reason: trust.reason };
+  const { serviceKey, cluster, service, site } = trust.service;
+  if (pipelinesForService(deps, site, cluster, service).length === 0) {
     return { ...base, outcome: 'ignored', actions: [], reason: `${serviceKey} is in no pipeline` };
   }
   const name = event.detail.eventName;
-  if (name.startsWith('SERVICE_DEPLOYMENT_'))
-    return followDeployment(event, serviceKey, cluster, service, deps);
+  if (name.startsWith('SERVICE_DEPLOYMENT_')) return followDeployment(event, trust.service, deps);
   const action: RolloutAction = {
     cluster,
     service,
+    ...(site ? { site } : {}),
     status: name,
     byDeckhand: false,
     ...(event.detail.reason ? { reason: event.detail.reason } : {}),
@@ -64,9 +66,7 @@ export const followServiceEvent = async (input: unknown, deps: FollowDeps): Prom
 
 const followDeployment = async (
   event: EcsServiceEvent,
-  serviceKey: string,
-  cluster: string,
-  service: string,
+  { serviceKey, cluster, service, site }: KnownService,
   deps: FollowDeps,
 ): Promise<DeploymentOutcome> => {
   const { detail } = event;
@@ -99,6 +99,7 @@ const followDeployment = async (
         {
           cluster,
           service,
+          ...(site ? { site } : {}),
           deploymentId,
           ...(record
             ? { rollout: { digest: record.digest, tag: record.tag, pipeline: record.pipeline } }
@@ -147,10 +148,11 @@ const followDeployment = async (
         updatedAt: now,
       });
       // A proven digest starts its way to the pipelines that promote from this one.
-      const repository = repositoryOf(deps.config, ours.pipeline);
+      const root = rootOf(deps.config, ours.pipeline);
+      const registry = placeOf(deps, root && registryOf(deps, root));
       const uri = ours.image
         ? ours.image.slice(0, ours.image.lastIndexOf('@'))
-        : repository && repositoryUri(event.account, event.region, repository);
+        : root?.repository && repositoryUri(registry.account, registry.region, root.repository);
       if (moved && uri) await startPromotions(ours, uri, deps);
       return reply(
         'recorded',

@@ -24,10 +24,11 @@ import type { Log } from '../ports/log.ts';
 import type { Ledger } from '../ports/stores.ts';
 import { parseDuration } from '../rollouts/duration.ts';
 import { classifyStop } from '../rollouts/stop-classifier.ts';
-import { serviceKeyOf } from '../service-key.ts';
+import { type Home, type Site, trustService } from '../sites.ts';
 
 export interface TaskDeps {
   config: DeckhandConfig;
+  home: Home;
   ecs: Pick<EcsPort, 'describeTaskDefinition'>;
   ledger: Pick<Ledger, 'rollouts' | 'crashLoops'>;
   clock: Clock;
@@ -43,9 +44,16 @@ export const followTaskEvent = async (input: unknown, deps: TaskDeps): Promise<T
   if (detail.lastStatus !== 'STOPPED') return ignore(`task ${detail.lastStatus}`);
   const service = detail.group?.startsWith('service:') ? detail.group.slice('service:'.length) : undefined;
   if (!service) return ignore('not a service task');
-  const cluster = resourceName(detail.clusterArn);
-  const pipelines = pipelinesForService(deps.config, cluster, service);
-  if (pipelines.length === 0) return ignore(`${cluster}/${service} is in no pipeline`);
+  // The task's service, as an ARN in the cluster's account and Region: only that account speaks for it.
+  const trust = trustService(
+    deps,
+    event,
+    `${detail.clusterArn.replace(':cluster/', ':service/')}/${service}`,
+  );
+  if (!trust.trusted) return ignore(trust.reason);
+  const { cluster, site, serviceKey } = trust.service;
+  const pipelines = pipelinesForService(deps, site, cluster, service);
+  if (pipelines.length === 0) return ignore(`${serviceKey} is in no pipeline`);
   if (!(await deps.ledger.crashLoops.markTaskEvent(detail.taskArn, detail.version)))
     return ignore('duplicate task event');
 
@@ -54,6 +62,7 @@ export const followTaskEvent = async (input: unknown, deps: TaskDeps): Promise<T
   const action: CrashLoopAction = {
     cluster,
     service,
+    ...(site ? { site } : {}),
     taskArn: detail.taskArn,
     classification,
     crashLoop: false,
@@ -67,7 +76,6 @@ export const followTaskEvent = async (input: unknown, deps: TaskDeps): Promise<T
       reason: `stop is not a failure (${classification.kind})`,
     };
   }
-  const serviceKey = serviceKeyOf(cluster, service);
   const policy = pipelines.find((p) => p.crashLoop)?.crashLoop ?? deps.config.rollouts.crashLoop;
   const windowMs = parseDuration(policy.window) ?? 600_000;
   const at = detail.stoppedAt ?? event.time;
@@ -102,7 +110,7 @@ export const followTaskEvent = async (input: unknown, deps: TaskDeps): Promise<T
       updatedAt: deps.clock.now().toISOString(),
     });
   }
-  const logsUrl = await logsLink(event, deps);
+  const logsUrl = await logsLink(event, site, deps);
   deps.log.warn('crash loop', {
     eventId: event.id,
     serviceKey,
@@ -127,9 +135,13 @@ export const followTaskEvent = async (input: unknown, deps: TaskDeps): Promise<T
 };
 
 /** The CloudWatch Logs console link of the stopped task's first awslogs container, if it has one. */
-const logsLink = async (event: EcsTaskEvent, deps: TaskDeps): Promise<string | undefined> => {
+const logsLink = async (
+  event: EcsTaskEvent,
+  site: Site | undefined,
+  deps: TaskDeps,
+): Promise<string | undefined> => {
   try {
-    const { taskDefinition } = await deps.ecs.describeTaskDefinition(event.detail.taskDefinitionArn);
+    const { taskDefinition } = await deps.ecs.describeTaskDefinition(event.detail.taskDefinitionArn, site);
     const container = (taskDefinition.containerDefinitions ?? []).find(
       (c) => (c.logConfiguration as { logDriver?: string } | undefined)?.logDriver === 'awslogs',
     );

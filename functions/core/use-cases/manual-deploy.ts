@@ -21,7 +21,7 @@ import type { Ledger } from '../ports/stores.ts';
 import { repositoryOf } from '../promotions/start.ts';
 import { type KnownGood, lastKnownGood } from '../rollouts/known-good.ts';
 import { currentRollout, rollBack } from '../rollouts/roll-back.ts';
-import { serviceKeyOf } from '../service-key.ts';
+import { serviceKeyOf, siteOfTarget } from '../sites.ts';
 import { parseTagPolicy } from '../tag-policy.ts';
 import type { DeployDeps } from './deploy/context.ts';
 import { deploy } from './deploy-image.ts';
@@ -53,7 +53,8 @@ const findImage = async (deps: ManualDeps, pipeline: string, ref: string) => {
     for (const promotion of await deps.ledger.promotions.list(p.name))
       if (promotion.digest === ref || promotion.tag === ref) return promotion;
     for (const target of p.targets) {
-      const found = (await deps.ledger.rollouts.list(serviceKeyOf(target.cluster, target.service)))
+      const key = serviceKeyOf(target.cluster, target.service, siteOfTarget(deps, target));
+      const found = (await deps.ledger.rollouts.list(key))
         .filter((r) => (r.digest === ref || r.tag === ref) && r.image)
         .at(-1);
       if (found?.image)
@@ -100,13 +101,19 @@ export const manualRollback = async (
   const pipeline = pipelineOf(deps, request.pipeline);
   const actions: RollbackAction[] = [];
   for (const target of pipeline.targets) {
-    const serviceKey = serviceKeyOf(target.cluster, target.service);
+    const site = siteOfTarget(deps, target);
+    const serviceKey = serviceKeyOf(target.cluster, target.service, site);
     const [history, head] = await Promise.all([
       deps.ledger.rollouts.list(serviceKey),
       deps.ledger.heads.get(serviceKey),
     ]);
     const current = currentRollout(history, pipeline.name);
-    const base = { pipeline: pipeline.name, cluster: target.cluster, service: target.service };
+    const base = {
+      pipeline: pipeline.name,
+      cluster: target.cluster,
+      service: target.service,
+      ...(site ? { site } : {}),
+    };
     if (!current || current.status === 'rolled-back') {
       actions.push({
         ...base,
@@ -133,7 +140,7 @@ export const manualRollback = async (
       await rollBack(
         {
           pipeline,
-          target: { serviceKey, cluster: target.cluster, service: target.service },
+          target: { serviceKey, cluster: target.cluster, service: target.service, site },
           current,
           head,
           to,

@@ -21,10 +21,11 @@ import type { EcsPort } from '../ports/ecs.ts';
 import type { Log } from '../ports/log.ts';
 import type { Destination, SlackPort } from '../ports/slack.ts';
 import type { Ledger } from '../ports/stores.ts';
-import { serviceKeyOf } from '../service-key.ts';
+import { type Home, serviceKeyOf } from '../sites.ts';
 
 export interface NotifyDeps {
   config: DeckhandConfig;
+  home: Home;
   slack: SlackPort;
   ledger: Pick<Ledger, 'notices'>;
   ecs: Pick<EcsPort, 'describeServices'>;
@@ -62,22 +63,22 @@ const teamOf = async (
   deps: NotifyDeps,
   tagLookups: Map<string, Promise<string | undefined>>,
 ): Promise<string | undefined> => {
-  const { pipeline, cluster, service, tags } = notice.owner;
+  const { pipeline, cluster, service, site, tags } = notice.owner;
   const owning = pipeline
     ? deps.config.pipelines.find((p) => p.name === pipeline)
     : cluster && service
-      ? pipelinesForService(deps.config, cluster, service).find((p) => p.team)
+      ? pipelinesForService(deps, site, cluster, service).find((p) => p.team)
       : undefined;
   if (owning?.team) return owning.team;
   const teamTag = deps.config.notifications.teamTag;
   if (tags) return tags[teamTag] ?? deps.config.notifications.defaultTeam;
   if (cluster && service) {
     // One read per service per outcome, however many notices it has.
-    const key = serviceKeyOf(cluster, service);
+    const key = serviceKeyOf(cluster, service, site);
     let lookup = tagLookups.get(key);
     if (!lookup) {
       lookup = deps.ecs
-        .describeServices(cluster, [service])
+        .describeServices(cluster, [service], site)
         .then((found) => found.get(service)?.tags.find((tag) => tag.key === teamTag)?.value)
         .catch((error: unknown) => {
           deps.log.warn('team tag not read', { cluster, serviceName: service, error: errorMessage(error) });

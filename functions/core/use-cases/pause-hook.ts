@@ -21,7 +21,7 @@ import type { PromotionOutcome } from '../outcome.ts';
 import type { Promotion } from '../ports/records.ts';
 import { promotionAction } from '../promotions/actions.ts';
 import { parseDuration } from '../rollouts/duration.ts';
-import { serviceKeyFromArn, splitServiceKey } from '../service-key.ts';
+import { trustService } from '../sites.ts';
 import type { AdmissionDeps } from './admit-deployment.ts';
 
 export const handleHookStateChange = async (
@@ -34,20 +34,22 @@ export const handleHookStateChange = async (
   const { detail } = event;
   const ignore = (reason: string): PromotionOutcome => ({ ...base, outcome: 'ignored', actions: [], reason });
   if (detail.eventName !== 'HOOK_AWAITING_ACTION') return ignore(`${detail.eventName} needs no decision`);
-  const { cluster, service } = splitServiceKey(serviceKeyFromArn(detail.serviceArn));
-  const pipeline = pipelinesForService(deps.config, cluster, service).find((p) => p.promote?.approval);
+  const trust = trustService(deps, event, detail.serviceArn);
+  if (!trust.trusted) return ignore(trust.reason);
+  const { cluster, service, site } = trust.service;
+  const pipeline = pipelinesForService(deps, site, cluster, service).find((p) => p.promote?.approval);
   const approval = pipeline?.promote?.approval ?? deps.config.admission.approval;
   if (!approval)
     return ignore(`${cluster}/${service} has no approvers: the pause hook waits for someone else`);
   const pipelineName = pipeline?.name ?? `admission:${cluster}/${service}`;
 
-  const deployment = await deps.deployments.describeServiceDeployment(detail.serviceDeploymentArn);
+  const deployment = await deps.deployments.describeServiceDeployment(detail.serviceDeploymentArn, site);
   const revision = deployment?.targetServiceRevisionArn
-    ? await deps.deployments.describeServiceRevision(deployment.targetServiceRevisionArn)
+    ? await deps.deployments.describeServiceRevision(deployment.targetServiceRevisionArn, site)
     : undefined;
   const images = revision
-    ? ((await deps.ecs.describeTaskDefinition(revision.taskDefinition)).taskDefinition.containerDefinitions ??
-      [])
+    ? ((await deps.ecs.describeTaskDefinition(revision.taskDefinition, site)).taskDefinition
+        .containerDefinitions ?? [])
     : [];
   const pinned = images.map((c) => c.image ?? '').find((image) => digestOf(image));
   const digest =

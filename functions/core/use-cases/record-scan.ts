@@ -15,6 +15,7 @@ import { scanEventSchema } from '../events/scan.ts';
 import { type ScanRecord, type SeverityCounts, scanSeverities } from '../guardrails/scan-gate.ts';
 import { type DeployOutcome, type ScanOutcome } from '../outcome.ts';
 import { type DeployDeps, handleImageAction } from './deploy-image.ts';
+import { placeOf, registryOf, siteAt, unknownAccountReason } from '../sites.ts';
 
 const completeStatuses = new Set(['COMPLETE', 'INITIAL_SCAN_COMPLETE', 'ACTIVE']);
 const failedStatuses = new Set(['FAILED', 'UNSUPPORTED_IMAGE', 'SCAN_ELIGIBILITY_EXPIRED']);
@@ -24,6 +25,25 @@ export const recordScan = async (input: unknown, deps: DeployDeps): Promise<Scan
   if (!accepted.ok) return accepted.rejected;
   const { event, base } = accepted;
   const { detail } = event;
+  // A scan speaks only for the registries of its own account: one Deckhand tracks.
+  if (!siteAt(deps, event.account, event.region).known)
+    return {
+      ...base,
+      outcome: 'ignored',
+      actions: [],
+      reason: unknownAccountReason(event.account, event.region),
+    };
+  const tracked = deps.config.pipelines.some((pipeline) => {
+    const registry = placeOf(deps, registryOf(deps, pipeline));
+    return pipeline.repository && registry.account === event.account && registry.region === event.region;
+  });
+  if (!tracked)
+    return {
+      ...base,
+      outcome: 'ignored',
+      actions: [],
+      reason: `account ${event.account} (${event.region}) holds no repository Deckhand tracks`,
+    };
   const status = detail['scan-status'].toUpperCase();
   if (!completeStatuses.has(status) && !failedStatuses.has(status)) {
     deps.log.info('scan not finished', { eventId: event.id, status });
@@ -46,6 +66,7 @@ export const recordScan = async (input: unknown, deps: DeployDeps): Promise<Scan
 
   const resumed: DeployOutcome[] = [];
   for (const waiting of await deps.ledger.scans.parked(scan.digest)) {
+    if ((waiting.event as { account?: unknown } | null)?.account !== event.account) continue;
     const outcome = await handleImageAction(waiting.event, deps);
     resumed.push(outcome);
     if (outcome.outcome !== 'pending') await deps.ledger.scans.unpark(scan.digest, waiting.eventId);

@@ -29,6 +29,7 @@ import { parseDuration } from '../rollouts/duration.ts';
 import { parseTagPolicy } from '../tag-policy.ts';
 import type { DeployDeps } from './deploy/context.ts';
 import { deploy, handleImageAction } from './deploy-image.ts';
+import { siteOfArn } from '../sites.ts';
 
 export interface TimerDeps extends DeployDeps {
   ledger: DeployDeps['ledger'] & Pick<Ledger, 'promotions' | 'freezes'>;
@@ -44,7 +45,12 @@ const answerPauseHook = async (
   const hook = promotion.pauseHook as NonNullable<Promotion['pauseHook']>;
   const stamp = deps.clock.now().toISOString();
   if (promotion.status === 'approved') {
-    await deps.deployments.continueServiceDeployment(hook.serviceDeploymentArn, hook.hookId, 'CONTINUE');
+    await deps.deployments.continueServiceDeployment(
+      hook.serviceDeploymentArn,
+      hook.hookId,
+      'CONTINUE',
+      siteOfArn(deps, hook.serviceDeploymentArn),
+    );
     await deps.ledger.promotions.transition(promotion.pipeline, promotion.digest, ['approved'], {
       status: 'promoted',
       pauseHook: { ...hook, answered: 'CONTINUE' },
@@ -54,7 +60,12 @@ const answerPauseHook = async (
   }
   if (promotion.status !== 'awaiting-approval' || !promotion.expiresAt || promotion.expiresAt > stamp)
     return undefined;
-  await deps.deployments.continueServiceDeployment(hook.serviceDeploymentArn, hook.hookId, 'ROLLBACK');
+  await deps.deployments.continueServiceDeployment(
+    hook.serviceDeploymentArn,
+    hook.hookId,
+    'ROLLBACK',
+    siteOfArn(deps, hook.serviceDeploymentArn),
+  );
   return move('expired', {
     reason: `no decision by ${promotion.expiresAt}: deployment rolled back`,
     pauseHook: { ...hook, answered: 'ROLLBACK' },
@@ -149,7 +160,7 @@ const advance = async (promotion: Promotion, deps: TimerDeps): Promise<Promotion
       : undefined;
   if (!pipeline?.promote || !source)
     return move('cancelled', { reason: 'the pipeline is no longer configured' });
-  const health = await sourceHealth(source, promotion.digest, ledger.rollouts);
+  const health = await sourceHealth(source, promotion.digest, ledger.rollouts, deps);
   if (health.state === 'unhealthy')
     return move('cancelled', { reason: `source ${source.name} failed: ${health.reason}` });
   if (promotion.status === 'approved') return promote(promotion, pipeline, deps);

@@ -7,12 +7,18 @@ import type { Clock } from '../../ports/clock.ts';
 import type { EcsPort, ServiceSnapshot } from '../../ports/ecs.ts';
 import type { Log } from '../../ports/log.ts';
 import type { ServiceHead } from '../../ports/records.ts';
+import type { RegistryPort } from '../../ports/registry.ts';
 import type { Ledger } from '../../ports/stores.ts';
+import type { Home, Site } from '../../sites.ts';
 import type { Rewrite } from '../../task-definition.ts';
 
 export interface DeployDeps {
   config: DeckhandConfig;
+  /** The hub's own account and Region: targets without an account are there. */
+  home: Home;
   ecs: EcsPort;
+  /** Repository policies, for targets in another account than the registry's. */
+  registry: RegistryPort;
   ledger: Pick<Ledger, 'heads' | 'rollouts' | 'registrations' | 'scans' | 'pauses' | 'freezes'>;
   clock: Clock;
   log: Log;
@@ -26,6 +32,8 @@ export interface Target {
   config: TargetConfig;
   cluster: string;
   service: string;
+  /** The spoke the service is in; undefined at the hub's own account and Region. */
+  site: Site | undefined;
   serviceKey: string;
 }
 
@@ -75,6 +83,7 @@ export const deployAction = (
   pipeline: target.pipeline.pipeline.name,
   cluster: target.cluster,
   service: target.service,
+  ...(target.site ? { site: target.site } : {}),
   image: push.image,
   tag: push.tag,
   status,

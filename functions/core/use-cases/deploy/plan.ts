@@ -7,7 +7,7 @@ import { mapWithConcurrency } from '../../concurrency.ts';
 import { TargetError } from '../../errors.ts';
 import type { DeployAction } from '../../outcome.ts';
 import type { DescribedTaskDefinition, ServiceSnapshot } from '../../ports/ecs.ts';
-import { serviceKeyOf } from '../../service-key.ts';
+import { serviceKeyOf } from '../../sites.ts';
 import { tagMap } from '../../task-definition.ts';
 import { type Rewrite, rewriteTaskDefinition, type ResourceTag } from '../../task-definition.ts';
 import { deployAction, headIsNewer, type Push, type Target } from './context.ts';
@@ -27,11 +27,13 @@ export interface Plan {
 
 const describeServices = async (push: Push): Promise<Map<string, ServiceSnapshot>> => {
   const snapshots = new Map<string, ServiceSnapshot>();
-  for (const [cluster, members] of Map.groupBy(push.targets, (target) => target.cluster)) {
-    const found = await push.deps.ecs.describeServices(cluster, [...new Set(members.map((m) => m.service))]);
-    for (const [name, snapshot] of found) {
-      snapshots.set(serviceKeyOf(cluster, name), snapshot);
-      push.serviceTags.set(serviceKeyOf(cluster, name), tagMap(snapshot.tags));
+  const byCluster = Map.groupBy(push.targets, (target) => serviceKeyOf(target.cluster, '', target.site));
+  for (const members of byCluster.values()) {
+    const { cluster, site } = members[0] as Target;
+    const names = [...new Set(members.map((m) => m.service))];
+    for (const [name, snapshot] of await push.deps.ecs.describeServices(cluster, names, site)) {
+      snapshots.set(serviceKeyOf(cluster, name, site), snapshot);
+      push.serviceTags.set(serviceKeyOf(cluster, name, site), tagMap(snapshot.tags));
     }
   }
   return snapshots;
@@ -67,10 +69,11 @@ export const plan = async (push: Push): Promise<Plan> => {
       settle(target, 'superseded', { from, reason: `newer ${head.tag} already deployed` });
       return;
     }
-    let current = described.get(from);
+    const describedKey = `${serviceKeyOf('', '', target.site)}${from}`;
+    let current = described.get(describedKey);
     if (!current) {
-      current = ecs.describeTaskDefinition(from);
-      described.set(from, current);
+      current = ecs.describeTaskDefinition(from, target.site);
+      described.set(describedKey, current);
     }
     try {
       const { taskDefinition, tags } = await current;

@@ -5,6 +5,10 @@
 import { familyRevision } from '../../task-definition.ts';
 import type { PlannedTarget, Push } from './context.ts';
 
+/** Families are per account and Region: a spoke's registrations are keyed apart (the hub's keep their old keys). */
+const sitePrefix = (target: PlannedTarget): string =>
+  target.site ? `${target.site.account}/${target.site.region}/` : '';
+
 /** The registered revision per service key. */
 export const register = async (
   push: Push,
@@ -14,13 +18,14 @@ export const register = async (
   const groups = Map.groupBy(
     claimed,
     (target) =>
-      `${familyRevision(target.snapshot.taskDefinition)}#${push.digest}#${[...target.rewrite.targetedContainers].sort().join(',')}`,
+      `${sitePrefix(target)}${familyRevision(target.snapshot.taskDefinition)}#${push.digest}#${[...target.rewrite.targetedContainers].sort().join(',')}`,
   );
   const registered = new Map<string, string>();
   for (const [key, members] of groups) {
     let arn = await ledger.registrations.get(key);
     if (!arn) {
-      arn = (await ecs.registerTaskDefinition((members[0] as PlannedTarget).rewrite.input)).taskDefinitionArn;
+      const first = members[0] as PlannedTarget;
+      arn = (await ecs.registerTaskDefinition(first.rewrite.input, first.site)).taskDefinitionArn;
       await ledger.registrations.put(key, arn);
       log.info('task definition registered', {
         taskDefinition: arn,
