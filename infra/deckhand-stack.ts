@@ -1,5 +1,6 @@
 import { Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { DeckhandDashboard } from './constructs/dashboard.ts';
 import { DeadLetterQueue } from './constructs/dead-letter-queue.ts';
 import { DeployOnPush } from './constructs/deploy-on-push.ts';
 import { DeploymentHook } from './constructs/deployment-hook.ts';
@@ -27,6 +28,7 @@ export class DeckhandStack extends Stack {
   readonly slackInteractivity: SlackInteractivity;
   readonly deploymentHook: DeploymentHook;
   readonly operations: OperationsAlarms;
+  readonly dashboard: DeckhandDashboard;
 
   constructor(scope: Construct, id: string, props: DeckhandStackProps) {
     super(scope, id, props);
@@ -75,6 +77,8 @@ export class DeckhandStack extends Stack {
       table: this.state.table,
       deadLetterQueue: this.deadLetters.queue,
     });
+    // Live status with Resume / Approve / Decline, gated by who may invoke its function.
+    this.dashboard = new DeckhandDashboard(this, 'Dashboard', { config, table: this.state.table });
     const email: unknown = this.node.tryGetContext('deckhand:alarm-email');
     this.operations = new OperationsAlarms(this, 'Operations', {
       deadLetterQueue: this.deadLetters.queue,
@@ -88,6 +92,7 @@ export class DeckhandStack extends Stack {
         Timers: this.timers.function,
         SlackActions: this.slackInteractivity.function,
         DeploymentHook: this.deploymentHook.handler.function,
+        Dashboard: this.dashboard.function,
       },
       ...(typeof email === 'string' && email ? { email } : {}),
     });

@@ -1,13 +1,14 @@
 /**
- * The shape every EventBridge-fed Lambda shares, composed with middy: the use case answers the event, the
- * owning team is told, and Powertools Idempotency (on the event id) makes a duplicate delivery return the
- * first delivery's outcome instead of acting again.
+ * The shape every EventBridge-fed Lambda shares, composed with middy: the use case answers the event, its
+ * metrics are emitted, the owning team is told, and Powertools Idempotency (on the event id) makes a
+ * duplicate delivery return the first delivery's outcome instead of acting (or counting) again.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { logger } from '#commons/powertools.ts';
 import type { Outcome } from '#core/outcome.ts';
 import { idempotentOnEventId } from './idempotency.ts';
+import { publishOutcomeMetrics } from './metrics.ts';
 import { type Wired, wireNotifier } from './wiring.ts';
 
 export const eventHandler = <D extends Wired, O extends Outcome>(
@@ -19,6 +20,8 @@ export const eventHandler = <D extends Wired, O extends Outcome>(
   const notifier = wireNotifier(deps);
   const answer = async (event: unknown): Promise<O> => {
     const outcome = await useCase(event, deps);
+    // What happened is counted even if telling the team fails and the event is retried.
+    publishOutcomeMetrics(outcome);
     await notifier.deliver(outcome, event);
     return outcome;
   };
