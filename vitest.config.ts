@@ -17,6 +17,8 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           ...moto,
+          // The browser tests' Chromium (apt-get install chromium when missing), once per run.
+          globalSetup: [...moto.globalSetup, 'test/helpers/chromium-global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },

@@ -1,5 +1,6 @@
 import { Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { DeckhandDashboard } from './constructs/dashboard.ts';
 import { DeadLetterQueue } from './constructs/dead-letter-queue.ts';
 import { DeployOnPush } from './constructs/deploy-on-push.ts';
 import { DeploymentHook } from './constructs/deployment-hook.ts';
@@ -30,6 +31,7 @@ export class DeckhandStack extends Stack {
   readonly operations: OperationsAlarms;
   /** Hub and spoke only: the bus the spoke stacks forward their events to. */
   readonly hubBus: HubBus | undefined;
+  readonly dashboard: DeckhandDashboard;
 
   constructor(scope: Construct, id: string, props: DeckhandStackProps) {
     super(scope, id, props);
@@ -86,6 +88,8 @@ export class DeckhandStack extends Stack {
       deadLetterQueue: this.deadLetters.queue,
       hubBus,
     });
+    // Live status with Resume / Approve / Decline, gated by who may invoke its function.
+    this.dashboard = new DeckhandDashboard(this, 'Dashboard', { config, table: this.state.table });
     const email: unknown = this.node.tryGetContext('deckhand:alarm-email');
     this.operations = new OperationsAlarms(this, 'Operations', {
       deadLetterQueue: this.deadLetters.queue,
@@ -99,6 +103,7 @@ export class DeckhandStack extends Stack {
         Timers: this.timers.function,
         SlackActions: this.slackInteractivity.function,
         DeploymentHook: this.deploymentHook.handler.function,
+        Dashboard: this.dashboard.function,
       },
       ...(typeof email === 'string' && email ? { email } : {}),
     });

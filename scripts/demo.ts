@@ -2,12 +2,16 @@
  * `npm run demo`: Deckhand's whole job on the local emulator, as a timeline.
  *  1. Start moto (or use AWS_ENDPOINT_URL) and a local Slack receiver.
  *  2. Run the scenario (scripts/lib/demo-scenario.ts) through the bundled handlers.
- *  3. Print each step, each handler's outcome and each Slack message as text; write demo-output/.
+ *  3. Print each step, each handler's outcome and each Slack message as text; write demo-output/, with
+ *     the status page (status.html) and its screenshot in headless Chromium (status.png).
  *  4. Exit 0 only if every expectation held; otherwise name the step that diverged.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { type DemoReporter, runDemo } from './lib/demo-scenario.ts';
 import { startMoto } from './lib/moto.ts';
 import { type ReceivedMessage, SlackReceiver } from './lib/slack-receiver.ts';
+import { screenshotStatus } from './lib/status-screenshot.ts';
 
 const tty = process.stdout.isTTY && !process.env.NO_COLOR;
 const paint = (code: number) => (text: string) => (tty ? `\u001b[${code}m${text}\u001b[0m` : text);
@@ -97,6 +101,18 @@ let code = 1;
 try {
   const result = await runDemo(receiver, reporter);
   say('');
+  const html = join(result.outputDir, 'status.html');
+  if (existsSync(html)) {
+    try {
+      await reporter.wait(
+        'screenshot of status.html in headless Chromium (the first run installs Debian’s chromium)',
+        screenshotStatus(html, join(result.outputDir, 'status.png')),
+      );
+      say(dim(`          status page: ${html} (screenshot: status.png)`));
+    } catch (error) {
+      say(yellow(`          status.png not written: ${(error as Error).message}`));
+    }
+  }
   if (result.ok) {
     say(
       green(bold(`✔ every step did what it should, in ${((Date.now() - started) / 1000).toFixed(0)} s.`)) +

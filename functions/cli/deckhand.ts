@@ -13,6 +13,7 @@ const commands = {
   manual: () => import('./manual.ts'),
   promotions: () => import('./promotions.ts'),
   replay: () => import('./replay.ts'),
+  report: () => import('./report.ts'),
   status: () => import('./status.ts'),
 };
 
@@ -22,11 +23,16 @@ commands:
   init [--yes]                                   create the state table at AWS_ENDPOINT_URL (local use)
   replay <event.json>... [--config F] [--dry-run] [--json]
                                                  handle EventBridge events in-process, as the Lambdas do
-  status [pipeline] [--config F] [--json]        each service: running revision, deployed digest, last rollout, pause
+  status [pipeline] [--config F] [--json] [--html FILE]
+                                                 each service: running revision, deployed digest, last rollout,
+                                                 pause, freeze, drift; --html writes it as a self-contained page
   resume <pipeline> [--config F]                 resume automation paused by an alarm rollback
   drift [--config F] [--json] [--notify]         what runs vs what Deckhand deployed; exit 3 on drift
   tick [--config F] [--json]                     run what is due now: promotions, approval expiries, freeze releases
   promotions [--config F] [--json]               promotions per pipeline: waiting, awaiting approval, decided
+  report [pipeline] [--since 30d] [--config F] [--json]
+                                                 DORA measures per pipeline from the ledger: deployment
+                                                 frequency, lead time, change failure rate, time to restore
   approve <pipeline> [<tag|digest>] --as <user> [--reason R]
   decline <pipeline> [<tag|digest>] --as <user> [--reason R]
                                                  decide a promotion awaiting approval (Slack user ID of an approver)
@@ -61,6 +67,8 @@ const parseOptions = (args: string[]) =>
       all: { type: 'boolean', default: false },
       'break-glass': { type: 'boolean', default: false },
       to: { type: 'string' },
+      html: { type: 'string' },
+      since: { type: 'string' },
     },
   });
 
@@ -106,6 +114,7 @@ export const main = async (argv: string[], write = (line: string) => console.log
         ).status(
           {
             json: values.json,
+            ...(values.html ? { html: values.html } : {}),
             ...(positionals[0] ? { pipeline: positionals[0] } : {}),
             ...(values.config ? { config: values.config } : {}),
           },
@@ -123,6 +132,18 @@ export const main = async (argv: string[], write = (line: string) => console.log
         return await (
           await commands.status()
         ).resume({ pipeline: positionals[0], ...(values.config ? { config: values.config } : {}) }, write);
+      case 'report':
+        return await (
+          await commands.report()
+        ).report(
+          {
+            json: values.json,
+            ...(positionals[0] ? { pipeline: positionals[0] } : {}),
+            ...(values.since ? { since: values.since } : {}),
+            ...config,
+          },
+          write,
+        );
       case 'tick':
         return await (await commands.promotions()).tick({ json: values.json, ...config }, write);
       case 'promotions':

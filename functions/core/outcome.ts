@@ -104,6 +104,16 @@ export interface RolloutAction {
   reason?: string;
   /** Set when the deployment is Deckhand's: the rollout it moved. */
   rollout?: { digest: string; tag: string; pipeline: string };
+  /**
+   * Set only by the event that ended the rollout (a duplicate finds it ended): what the DORA metrics
+   * measure. `failingSince`: the service's first failure since its last success, on a success that restores.
+   */
+  ended?: {
+    result: 'succeeded' | 'failed' | 'rolled-back';
+    pushedAt: string;
+    at: string;
+    failingSince?: string;
+  };
 }
 export type DeploymentOutcome = OutcomeOf<'deployment', RolloutAction>;
 
@@ -112,6 +122,8 @@ export interface CrashLoopAction {
   service: string;
   /** The spoke the service is in; absent at the hub's own account and Region. */
   site?: Site;
+  /** The pipeline of the rollout it hit, else the service's first pipeline. */
+  pipeline?: string;
   taskArn: string;
   classification: StopClassification;
   digest?: string;

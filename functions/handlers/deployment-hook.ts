@@ -5,6 +5,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { loadConfigFile } from '#adapters/config-file.ts';
+import { publishOutcomeMetrics } from '#adapters/metrics.ts';
 import { wireAlarms, wireCore, wireNotifier } from '#adapters/wiring.ts';
 import { logger } from '#commons/powertools.ts';
 import { isLifecycleHookInput, type LifecycleHookResponse } from '#core/events/lifecycle-hook.ts';
@@ -18,6 +19,7 @@ const notifier = wireNotifier(deps);
 export const deploymentHook = async (event: unknown): Promise<LifecycleHookResponse | PromotionOutcome> => {
   if (isLifecycleHookInput(event)) {
     const outcome = await admitDeployment(event, deps);
+    publishOutcomeMetrics(outcome);
     await notifier.deliver(outcome, { 'detail-type': 'ECS Lifecycle Hook', region: process.env.AWS_REGION });
     return {
       hookStatus: outcome.hookStatus,
@@ -25,6 +27,7 @@ export const deploymentHook = async (event: unknown): Promise<LifecycleHookRespo
     };
   }
   const outcome = await handleHookStateChange(event, deps);
+  publishOutcomeMetrics(outcome);
   await notifier.deliver(outcome, event);
   return outcome;
 };

@@ -23,6 +23,9 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { createDynamoDbClient, stateTableName } from '#adapters/aws-clients.ts';
 import { siteClientConfig } from '#adapters/site-clients.ts';
 import { createStateTable } from '#adapters/state-table.ts';
+import { wireCli } from '#cli/session.ts';
+import { renderStatusPage } from '#core/status/html-page.ts';
+import { loadStatusView } from '#core/status/load.ts';
 import { READ_ONLY_FIELDS } from '#core/task-definition.ts';
 import { buildHandler } from '../build.ts';
 import { demoApprover, demoSigningSecret, runBrakes } from './demo-brakes.ts';
@@ -605,5 +608,12 @@ export const runDemo = async (
   );
   writeFileSync(join(outputDir, 'ledger.json'), `${JSON.stringify(await readLedger(), null, 2)}\n`);
   writeFileSync(join(outputDir, 'outcomes.json'), `${JSON.stringify(outcomes, null, 2)}\n`);
+  // The same page `deckhand status --html` writes, from the demo's ledger and moto's ECS.
+  const status = await loadStatusView(await wireCli(join(workDir, 'deckhand.config.json')));
+  writeFileSync(join(outputDir, 'status.html'), renderStatusPage(status));
+  expect(
+    status.pipelines.map((p) => p.name).join(',') === 'web-staging,web-prod,web-eu',
+    'status.html shows every pipeline (`deckhand status --html`)',
+  );
   return { ok: failures.length === 0, ...(failedStep ? { failedStep } : {}), failures, outputDir };
 };

@@ -17,6 +17,7 @@ const commands: [string, string[]][] = [
   ['replay --dry-run', ['replay', event, '--dry-run']],
   ['status', ['status']],
   ['drift', ['drift']],
+  ['report', ['report']],
   ['check', ['check', event]],
 ];
 

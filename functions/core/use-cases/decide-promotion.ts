@@ -3,7 +3,8 @@
  *
  * Primary course:
  *  1. Find the promotion: by digest or tag, else the pipeline's newest one awaiting approval.
- *  2. Only a configured approver may decide.
+ *  2. Only a configured approver may decide; from the dashboard, whoever IAM lets invoke the dashboard
+ *     function (CloudWatch passes no user identity to check against the list), recorded as `console:…`.
  *  3. Decline: the promotion is `declined` and will not deploy.
  *  4. Approve: the approval is counted once per approver; with `required` distinct approvers it is `approved`,
  *     and the next timer tick deploys it through the same path as a push. A pause hook's approval resumes
@@ -97,7 +98,7 @@ export const decidePromotion = async (
 ): Promise<DecisionResult> => {
   const approval = approvalFor(deps.config, request.pipeline);
   if (!approval) return refused('not-found', `${request.pipeline} takes no approvals`);
-  if (!approval.approvers.includes(request.approver))
+  if (request.via !== 'dashboard' && !approval.approvers.includes(request.approver))
     return refused('not-approver', `${request.approver} may not approve ${request.pipeline}`);
   const promotion = await find(request, deps);
   if (!promotion)

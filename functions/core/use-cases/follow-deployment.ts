@@ -13,6 +13,7 @@
  * Alternate courses: a service outside every pipeline is `ignored`; a malformed event is `rejected`.
  */
 import { type DeckhandConfig, pipelinesForService } from '../config.ts';
+import { failingSince } from '../metrics/dora.ts';
 import { type EcsServiceEvent, ecsServiceEventSchema } from '../events/ecs.ts';
 import { acceptEvent } from '../events/parse-event.ts';
 import { repositoryUri } from '../image-ref.ts';
@@ -84,6 +85,7 @@ const followDeployment = async (
     record: RolloutRecord | undefined,
     status: string,
     reason: string,
+    ended?: RolloutAction['ended'],
   ): DeploymentOutcome => {
     deps.log.info('deployment event', {
       eventId: event.id,
@@ -107,6 +109,7 @@ const followDeployment = async (
           status,
           byDeckhand: record !== undefined,
           reason,
+          ...(ended ? { ended } : {}),
         },
       ],
       reason: `${serviceKey}: ${reason}`,
@@ -127,7 +130,7 @@ const followDeployment = async (
   if (name === 'SERVICE_DEPLOYMENT_COMPLETED') {
     const rolledBack = rollouts.filter((r) => r.status === 'rolling' && r.rollingBack).at(-1);
     if (rolledBack) {
-      await deps.ledger.rollouts.transition(serviceKey, rolledBack.digest, ['rolling'], {
+      const moved = await deps.ledger.rollouts.transition(serviceKey, rolledBack.digest, ['rolling'], {
         status: 'rolled-back',
         rolledBackBy: 'ecs',
         unhealthy: true,
@@ -139,6 +142,7 @@ const followDeployment = async (
         rolledBack,
         'rolled-back',
         'rolled back by ECS (deployment circuit breaker), not a success',
+        moved ? { result: 'rolled-back', pushedAt: rolledBack.pushedAt, at: now } : undefined,
       );
     }
     if (ours) {
@@ -154,23 +158,33 @@ const followDeployment = async (
         ? ours.image.slice(0, ours.image.lastIndexOf('@'))
         : root?.repository && repositoryUri(registry.account, registry.region, root.repository);
       if (moved && uri) await startPromotions(ours, uri, deps);
+      const since = failingSince(rollouts, ours.pipeline, at);
       return reply(
         'recorded',
         ours,
         moved ? 'succeeded' : ours.status,
         moved ? 'deployment completed' : `already ${ours.status}`,
+        moved
+          ? { result: 'succeeded', pushedAt: ours.pushedAt, at, ...(since ? { failingSince: since } : {}) }
+          : undefined,
       );
     }
   }
   if (name === 'SERVICE_DEPLOYMENT_FAILED' && (ours ?? active)) {
     const target = (ours ?? active) as RolloutRecord;
-    await deps.ledger.rollouts.transition(serviceKey, target.digest, ['rolling'], {
+    const moved = await deps.ledger.rollouts.transition(serviceKey, target.digest, ['rolling'], {
       status: 'failed',
       unhealthy: true,
       reason: detail.reason ?? 'deployment failed',
       updatedAt: now,
     });
-    return reply('alerted', target, 'failed', detail.reason ?? 'deployment failed');
+    return reply(
+      'alerted',
+      target,
+      'failed',
+      detail.reason ?? 'deployment failed',
+      moved ? { result: 'failed', pushedAt: target.pushedAt, at: now } : undefined,
+    );
   }
   if (ours) return reply('recorded', ours, ours.status, name);
   await deps.ledger.rollouts.recordForeign(serviceKey, {

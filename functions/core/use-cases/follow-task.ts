@@ -110,6 +110,7 @@ export const followTaskEvent = async (input: unknown, deps: TaskDeps): Promise<T
       updatedAt: deps.clock.now().toISOString(),
     });
   }
+  const pipeline = rollout?.pipeline ?? pipelines[0]?.name;
   const logsUrl = await logsLink(event, site, deps);
   deps.log.warn('crash loop', {
     eventId: event.id,
@@ -123,6 +124,7 @@ export const followTaskEvent = async (input: unknown, deps: TaskDeps): Promise<T
     actions: [
       {
         ...action,
+        ...(pipeline ? { pipeline } : {}),
         crashLoop: true,
         failingStops: stops.length,
         window: policy.window,
