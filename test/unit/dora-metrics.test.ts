@@ -270,7 +270,10 @@ describe('deckhand report over a seeded ledger (memory stores)', () => {
     const clock = new ManualClock(Date.parse(reportNow));
     const ledger = createMemoryLedger(clock);
     await seedDoraLedger(ledger.rollouts);
-    const report = await reportDora({ config, home: sampleHome, ledger, clock }, parseSince('30d', clock.now()));
+    const report = await reportDora(
+      { config, home: sampleHome, ledger, clock },
+      parseSince('30d', clock.now()),
+    );
     expect(report.since).toBe('2026-10-25T10:00:00.000Z');
     expect(report.until).toBe(reportNow);
     expect(report.pipelines).toEqual([
