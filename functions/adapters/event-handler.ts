@@ -23,7 +23,7 @@ export const eventHandler = <D extends Wired, O extends Outcome>(
     // A spoke's CloudTrail names the function and the event that first assumed its role.
     const outcome = await withRoleSession(roleSessionFor(name, event), () => useCase(event, deps));
     // What happened is counted even if telling the team fails and the event is retried.
-    publishOutcomeMetrics(outcome);
+    publishOutcomeMetrics(outcome, deps.config);
     await notifier.deliver(outcome, event);
     return outcome;
   };

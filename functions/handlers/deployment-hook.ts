@@ -19,7 +19,7 @@ const notifier = wireNotifier(deps);
 export const deploymentHook = async (event: unknown): Promise<LifecycleHookResponse | PromotionOutcome> => {
   if (isLifecycleHookInput(event)) {
     const outcome = await admitDeployment(event, deps);
-    publishOutcomeMetrics(outcome);
+    publishOutcomeMetrics(outcome, deps.config);
     await notifier.deliver(outcome, { 'detail-type': 'ECS Lifecycle Hook', region: process.env.AWS_REGION });
     return {
       hookStatus: outcome.hookStatus,
@@ -27,7 +27,7 @@ export const deploymentHook = async (event: unknown): Promise<LifecycleHookRespo
     };
   }
   const outcome = await handleHookStateChange(event, deps);
-  publishOutcomeMetrics(outcome);
+  publishOutcomeMetrics(outcome, deps.config);
   await notifier.deliver(outcome, event);
   return outcome;
 };

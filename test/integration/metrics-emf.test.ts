@@ -70,6 +70,7 @@ describe('metrics in the handlers’ logs (EMF), against moto', () => {
     writeFileSync(
       config,
       JSON.stringify({
+        guardrails: { environments: { production: { clusters: ['prod*'], production: true } } },
         pipelines: [
           {
             name: 'web-prod',
@@ -96,8 +97,9 @@ describe('metrics in the handlers’ logs (EMF), against moto', () => {
     const pushed = await emfLinesOf(async () => {
       expect((await imagePush(structuredClone(push), lambdaContext('image-push'))).outcome).toBe('deployed');
     });
-    expect(pushed).toHaveLength(1);
-    const [line] = pushed;
+    // One line under the pipeline, one under its environment (prod matches guardrails.environments.production).
+    expect(pushed).toHaveLength(2);
+    const [line, byEnvironment] = pushed;
     expect(line?._aws.CloudWatchMetrics).toEqual([
       {
         Namespace: 'Deckhand',
@@ -108,6 +110,14 @@ describe('metrics in the handlers’ logs (EMF), against moto', () => {
     expect(line).toMatchObject({ Pipeline: 'web-prod', Deployments: 1 });
     // No unbounded values ride along as dimensions (or at all): no service, ARN, digest or event id.
     expect(Object.keys(line ?? {}).sort()).toEqual(['Deployments', 'Pipeline', '_aws']);
+    expect(byEnvironment?._aws.CloudWatchMetrics).toEqual([
+      {
+        Namespace: 'Deckhand',
+        Dimensions: [['Environment']],
+        Metrics: [{ Name: 'Deployments', Unit: 'Count' }],
+      },
+    ]);
+    expect(byEnvironment).toMatchObject({ Environment: 'production', Deployments: 1 });
 
     // The same event again is answered from the idempotency record: nothing happens, nothing is counted.
     expect(await emfLinesOf(() => imagePush(structuredClone(push), lambdaContext('image-push')))).toEqual([]);
@@ -122,11 +132,12 @@ describe('metrics in the handlers’ logs (EMF), against moto', () => {
       time: '2026-11-20T09:12:30Z',
     });
     const followed = await emfLinesOf(() => ecsEvents(completed, lambdaContext('ecs-events')));
-    expect(followed).toHaveLength(1);
+    expect(followed).toHaveLength(2);
     expect(followed[0]?._aws.CloudWatchMetrics).toEqual([
       { Namespace: 'Deckhand', Dimensions: [['Pipeline']], Metrics: [{ Name: 'LeadTime', Unit: 'Seconds' }] },
     ]);
     expect(followed[0]).toMatchObject({ Pipeline: 'web-prod', LeadTime: 750 });
+    expect(followed[1]).toMatchObject({ Environment: 'production', LeadTime: 750 });
     expect(await ledger.rollouts.get('prod/web', digest)).toMatchObject({ status: 'succeeded' });
   });
 });

@@ -1,13 +1,17 @@
 /**
  * The CloudWatch metrics Deckhand emits (embedded metric format), shared by the emitter, the dashboard and
- * the docs. Dimensions stay bounded: one dimension set, `[Pipeline]` (a config key, a handful per
- * installation; Powertools' default `service` dimension is dropped). Service ARNs, digests and event ids
+ * the docs. Dimensions stay bounded: `[Pipeline]`, and `[Environment]` where the pipeline's clusters belong to
+ * a `guardrails.environments` entry (config keys, a handful per installation; Powertools' default `service`
+ * dimension is dropped). Service ARNs, digests and event ids
  * never become dimensions: each value would make a metric of its own.
  */
 export const metricsNamespace = 'Deckhand';
 
-/** The only dimension: the config's pipeline name. */
+/** The config's pipeline name. */
 export const pipelineDimension = 'Pipeline';
+
+/** The `guardrails.environments` key of the pipeline's clusters: each point is emitted once more under it. */
+export const environmentDimension = 'Environment';
 
 export const metricNames = {
   /** Rollouts Deckhand started (a push, promotion or release reached `updateService`). */
