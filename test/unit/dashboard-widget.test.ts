@@ -4,43 +4,17 @@
  * user; anything malformed changes nothing and says which field.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { parseConfig } from '#core/config.ts';
 import { silentLog } from '#core/ports/log.ts';
 import type { Promotion } from '#core/ports/records.ts';
 import { answerWidget, type DashboardDeps } from '#core/use-cases/dashboard-widget.ts';
 import { createMemoryLedger, ManualClock, type MemoryLedger } from '../helpers/memory-stores.ts';
 import { sampleHome } from '../helpers/home.ts';
+import { webPromotionConfig } from '../helpers/config.ts';
 
 const digest = `sha256:${'0f1e2d3c'.repeat(8)}`;
 const account = '123456789012';
 const functionArn = `arn:aws:lambda:eu-west-1:${account}:function:deckhand-dashboard`;
-const config = parseConfig(
-  {
-    teams: {
-      web: {
-        slack: {
-          channel: 'C0WEBTEAM1',
-          botToken: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:web-bot-AbCdEf',
-        },
-      },
-    },
-    pipelines: [
-      {
-        name: 'web-staging',
-        repository: 'web',
-        team: 'web',
-        targets: [{ cluster: 'staging', service: 'web' }],
-      },
-      {
-        name: 'web-prod',
-        team: 'web',
-        promote: { from: 'web-staging', approval: { approvers: ['U0APPROVE1'], expires: '24h' } },
-        targets: [{ cluster: 'prod', service: 'web' }],
-      },
-    ],
-  },
-  'test',
-);
+const config = webPromotionConfig({ approvers: ['U0APPROVE1'], expires: '24h' });
 
 const awaiting: Promotion = {
   pipeline: 'web-prod',

@@ -6,7 +6,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { parseConfig } from '#core/config.ts';
 import { TransientError } from '#core/errors.ts';
 import { noticesFor } from '#core/notify/notice.ts';
 import { promotionThread } from '#core/notify/promotion-notices.ts';
@@ -32,6 +31,7 @@ import {
 } from '../../scripts/lib/slack-receiver.ts';
 import { createMemoryLedger, ManualClock } from '../helpers/memory-stores.ts';
 import { sampleHome } from '../helpers/home.ts';
+import { webPromotionConfig } from '../helpers/config.ts';
 
 const secret = 'test-signing-secret';
 /** Slack's own block_actions example (docs.slack.dev), kept beside the repository. */
@@ -41,33 +41,7 @@ const documentedSample = join(
 );
 const digest = `sha256:${'abcdef12'.repeat(8)}`;
 const approvers = ['U0APPROVE1', 'U0APPROVE2'];
-const config = parseConfig(
-  {
-    teams: {
-      web: {
-        slack: {
-          channel: 'C0WEBTEAM1',
-          botToken: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:web-bot-AbCdEf',
-        },
-      },
-    },
-    pipelines: [
-      {
-        name: 'web-staging',
-        repository: 'web',
-        team: 'web',
-        targets: [{ cluster: 'staging', service: 'web' }],
-      },
-      {
-        name: 'web-prod',
-        team: 'web',
-        promote: { from: 'web-staging', approval: { approvers, required: 2, expires: '24h' } },
-        targets: [{ cluster: 'prod', service: 'web' }],
-      },
-    ],
-  },
-  'test',
-);
+const config = webPromotionConfig({ approvers, required: 2, expires: '24h' });
 const context = { region: 'eu-west-1', trigger: 'timer' };
 
 const awaiting = (clock: ManualClock, patch: Partial<Promotion> = {}): Promotion => ({
