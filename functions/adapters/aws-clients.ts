@@ -5,6 +5,7 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ECSClient } from '@aws-sdk/client-ecs';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { isServerError, isThrottlingError, isTransientError } from '@smithy/service-error-classification';
 
@@ -18,6 +19,7 @@ export const retryConfig = { maxAttempts: 6, retryMode: 'standard' } as const;
 export const createCloudWatchClient = (): CloudWatchClient => new CloudWatchClient({ ...retryConfig });
 export const createEcsClient = (): ECSClient => new ECSClient({ ...retryConfig });
 export const createDynamoDbClient = (): DynamoDBClient => new DynamoDBClient({ ...retryConfig });
+export const createSqsClient = (): SQSClient => new SQSClient({ ...retryConfig });
 export const createDocumentClient = (
   client: DynamoDBClient = createDynamoDbClient(),
 ): DynamoDBDocumentClient =>

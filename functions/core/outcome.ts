@@ -10,6 +10,7 @@ import type { StopClassification } from './rollouts/stop-classifier.ts';
 
 export type OutcomeKind =
   | 'deployed'
+  | 'queued'
   | 'planned'
   | 'ignored'
   | 'blocked'
@@ -39,6 +40,8 @@ interface OutcomeOf<K extends string, A> {
 
 export type DeployStatus =
   | 'deployed'
+  /** Handed to the roll workers (a large deploy fans out); each tells its own outcome. */
+  | 'queued'
   | 'planned'
   | 'unchanged'
   | 'superseded'

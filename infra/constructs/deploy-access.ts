@@ -13,7 +13,7 @@ import { grantStateAccess } from './state-access.ts';
  */
 export const grantDeploy = (fn: DeckhandFunction, config: SynthConfig, table: ITableV2): void => {
   const stack = Stack.of(fn);
-  grantStateAccess(fn, table, { query: true });
+  grantStateAccess(fn, table, { query: true, transact: true, batchRead: true });
 
   const services = serviceArns(fn, config.config.pipelines);
   if (services.length > 0) {
