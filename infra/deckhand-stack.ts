@@ -9,6 +9,7 @@ import { GuardrailAudit } from './constructs/guardrail-audit.ts';
 import { hasSpokes, HubBus } from './constructs/hub-bus.ts';
 import { OperationsAlarms } from './constructs/operations-alarms.ts';
 import { RolloutFollowThrough } from './constructs/rollout-follow-through.ts';
+import { RollQueue } from './constructs/roll-queue.ts';
 import { SlackInteractivity } from './constructs/slack-interactivity.ts';
 import { StateTable } from './constructs/state-table.ts';
 import { Timers } from './constructs/timers.ts';
@@ -32,6 +33,7 @@ export class DeckhandStack extends Stack {
   /** Hub and spoke only: the bus the spoke stacks forward their events to. */
   readonly hubBus: HubBus | undefined;
   readonly dashboard: DeckhandDashboard;
+  readonly rollQueue: RollQueue;
 
   constructor(scope: Construct, id: string, props: DeckhandStackProps) {
     super(scope, id, props);
@@ -55,6 +57,14 @@ export class DeckhandStack extends Stack {
       table: this.state.table,
       deadLetterQueue: this.deadLetters.queue,
     });
+    // A deploy hitting many services (push, resumed push, promotion, released hold) queues its rolls.
+    this.rollQueue = new RollQueue(this, 'Rolls', {
+      config,
+      table: this.state.table,
+      deadLetterQueue: this.deadLetters.queue,
+    });
+    for (const fn of [this.deployOnPush.handler, this.deployOnPush.scanHandler, this.timers])
+      this.rollQueue.grantFanOut(fn.function);
     this.guardrailAudit = new GuardrailAudit(this, 'GuardrailAudit', {
       config,
       table: this.state.table,
@@ -63,6 +73,7 @@ export class DeckhandStack extends Stack {
         this.deployOnPush.handler.function,
         this.deployOnPush.scanHandler.function,
         this.timers.function,
+        this.rollQueue.worker,
       ].map((fn) => fn.role?.roleArn ?? ''),
       hubBus,
     });
@@ -101,6 +112,7 @@ export class DeckhandStack extends Stack {
         Alarm: this.rollouts.alarm.function,
         Drift: this.drift.function,
         Timers: this.timers.function,
+        RollWorker: this.rollQueue.worker,
         SlackActions: this.slackInteractivity.function,
         DeploymentHook: this.deploymentHook.handler.function,
         Dashboard: this.dashboard.function,

@@ -6,6 +6,7 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { ECSClient } from '@aws-sdk/client-ecs';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SiteClientConfig } from './site-clients.ts';
 import { isServerError, isThrottlingError, isTransientError } from '@smithy/service-error-classification';
@@ -25,6 +26,7 @@ export const createEcsClient = (site?: SiteClientConfig): ECSClient =>
 export const createEcrClient = (site?: SiteClientConfig): ECRClient =>
   new ECRClient({ ...retryConfig, ...site });
 export const createDynamoDbClient = (): DynamoDBClient => new DynamoDBClient({ ...retryConfig });
+export const createSqsClient = (): SQSClient => new SQSClient({ ...retryConfig });
 export const createDocumentClient = (
   client: DynamoDBClient = createDynamoDbClient(),
 ): DynamoDBDocumentClient =>

@@ -3,8 +3,9 @@
  * against the AWS endpoint from the standard SDK environment.
  * Exit: 0 every event handled (ignored and planned included), 2 rejected input or a bad config, 1 a failure.
  */
+import { createInProcessRollQueue, noticeEventOf } from '#adapters/in-process-roll-queue.ts';
 import { type SlackActionsWired, wireSlackActions } from '#adapters/slack-actions.ts';
-import { selfRoles, type Notifier, wireAlarms, wireNotifier } from '#adapters/wiring.ts';
+import { fanOutAbove, selfRoles, type Notifier, wireAlarms, wireNotifier } from '#adapters/wiring.ts';
 import { errorMessage } from '#core/errors.ts';
 import { eventIdOf } from '#core/events/parse-event.ts';
 import type { Outcome } from '#core/outcome.ts';
@@ -50,8 +51,11 @@ export const replay = async (options: ReplayOptions, write: (line: string) => vo
   const wired = await wireCli(options.config);
   let alarms: AlarmsPort | undefined;
   let slack: SlackActionsWired | undefined;
+  // A large deploy queues its rolls as in AWS, and the roll worker's use case drains them right here.
+  const rolls = createInProcessRollQueue(wired);
   const deps = {
     ...wired,
+    fanOut: { queue: rolls, above: fanOutAbove() },
     dryRun: options.dryRun,
     selfRoles: selfRoles(),
     alarms: () => (alarms ??= wireAlarms(wired.home)),
@@ -79,9 +83,15 @@ export const replay = async (options: ReplayOptions, write: (line: string) => vo
           reason: errorMessage(error),
         };
       }
-      if (outcome.outcome === 'rejected') status = Math.max(status, 2);
-      if (outcome.outcome === 'failed') status = status === 2 ? 2 : 1;
-      write(options.json ? JSON.stringify(outcome) : describe(outcome));
+      const worked = rolls.drained();
+      for (const result of [outcome, ...worked.map((w) => w.outcome)]) {
+        if (result.outcome === 'rejected') status = Math.max(status, 2);
+        if (result.outcome === 'failed') status = status === 2 ? 2 : 1;
+        write(options.json ? JSON.stringify(result) : describe(result));
+      }
+      if (!options.dryRun)
+        for (const { item, outcome: rolled } of worked)
+          await (notifier ??= wireNotifier(wired)).deliver(rolled, noticeEventOf(item));
     }
   }
   return status;

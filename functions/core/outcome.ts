@@ -11,6 +11,7 @@ import type { Site } from './sites.ts';
 
 export type OutcomeKind =
   | 'deployed'
+  | 'queued'
   | 'planned'
   | 'ignored'
   | 'blocked'
@@ -40,6 +41,8 @@ interface OutcomeOf<K extends string, A> {
 
 export type DeployStatus =
   | 'deployed'
+  /** Handed to the roll workers (a large deploy fans out); each tells its own outcome. */
+  | 'queued'
   | 'planned'
   | 'unchanged'
   | 'superseded'
@@ -64,6 +67,11 @@ export interface DeployAction {
   status: DeployStatus;
   reason?: string;
   deploymentId?: string;
+  /**
+   * Answered from the ledger: an earlier delivery of this same event (or work item) rolled it, and was counted
+   * then. The claims are the push's idempotency record, so a duplicate is told `deployed` but counts nothing.
+   */
+  again?: true;
   /** Guardrail findings worth telling: failures, warnings, errors, a pending scan. */
   findings?: Finding[];
   /** Waivers that would have applied but expired. */

@@ -7,4 +7,8 @@ import { eventHandler } from '#adapters/event-handler.ts';
 import { wireCore } from '#adapters/wiring.ts';
 import { handleImageAction } from '#core/use-cases/deploy-image.ts';
 
-export const handler = eventHandler('image-push', wireCore(loadConfigFile()), handleImageAction);
+// No idempotency record of its own: the ledger's claims on (service, digest) by event id are it. A duplicate
+// is answered from them (what this event rolled is `deployed`), and a concurrent one is told to retry.
+export const handler = eventHandler('image-push', wireCore(loadConfigFile()), handleImageAction, {
+  idempotent: false,
+});

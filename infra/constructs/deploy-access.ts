@@ -38,7 +38,7 @@ const repositoryArns = (fn: DeckhandFunction, config: SynthConfig): string[] => 
 export const grantDeploy = (fn: DeckhandFunction, config: SynthConfig, table: ITableV2): void => {
   const stack = Stack.of(fn);
   const { pipelines, iam } = config.config;
-  grantStateAccess(fn, table, { query: true });
+  grantStateAccess(fn, table, { query: true, transact: true, batchRead: true });
   grantAssumeSpokeRoles(fn, config.config, [
     ...targetAccountKeys(pipelines),
     ...registryAccountKeys(pipelines),

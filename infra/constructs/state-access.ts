@@ -3,12 +3,13 @@ import type { IGrantable } from 'aws-cdk-lib/aws-iam';
 
 /**
  * Item access to the state table: what Powertools Idempotency needs (get, put, update, delete) plus the
- * ledger's; `query` only for functions that list rollouts, stops or parked pushes.
+ * ledger's; `query` only for functions that list rollouts, stops or parked pushes; `transact` for the roll's
+ * transactions (a condition check among their writes); `batchRead` for the deploy's one batch read.
  */
 export const grantStateAccess = (
   grantee: IGrantable,
   table: ITableV2,
-  options: { query?: boolean } = {},
+  options: { query?: boolean; transact?: boolean; batchRead?: boolean } = {},
 ): void => {
   table.grant(
     grantee,
@@ -17,5 +18,7 @@ export const grantStateAccess = (
     'dynamodb:UpdateItem',
     'dynamodb:DeleteItem',
     ...(options.query ? ['dynamodb:Query'] : []),
+    ...(options.transact ? ['dynamodb:ConditionCheckItem'] : []),
+    ...(options.batchRead ? ['dynamodb:BatchGetItem'] : []),
   );
 };

@@ -4,7 +4,8 @@
  * Primary course:
  *  1. If AWS_ENDPOINT_URL already answers, use it (Docker, LocalStack, a moto started by hand).
  *  2. Otherwise create `.venv/` once and pip-install the pinned requirements (re-run only when they change).
- *  3. Start `python -m moto.server` on a free loopback port, logging to `.local/moto-<port>.log`.
+ *  3. Start moto's server (scripts/lib/moto-server.py) on a free loopback port, logging to
+ *     `.local/moto-<port>.log`.
  *  4. Wait until it answers, and hand back the endpoint plus a stop function.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
@@ -118,7 +119,9 @@ export const startMoto = async (log: (line: string) => void = () => {}): Promise
   mkdirSync(join(projectRoot, '.local'), { recursive: true });
   const logFile = join(projectRoot, '.local', `moto-${port}.log`);
   const out = openSync(logFile, 'w');
-  const child = spawn(venvBin('python'), ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], {
+  // moto.server, with DynamoDB requests one at a time (moto's transactions aren't isolated; see the script).
+  const server = join(projectRoot, 'scripts', 'lib', 'moto-server.py');
+  const child = spawn(venvBin('python'), [server, '-H', '127.0.0.1', '-p', String(port)], {
     stdio: ['ignore', out, out],
     env: withoutMotoAccount(process.env),
   });

@@ -2,18 +2,21 @@
  * The in-memory stores other than heads and rollouts (see memory-stores.ts), and the copy helpers they all
  * share. Each mirrors its DynamoDB store's keys: a put on an existing key overwrites it.
  */
-import type { PromotionStatus } from '#core/ports/records.ts';
-import type {
-  AuditStore,
-  CrashLoopStore,
-  DriftStore,
-  FreezeStore,
-  NoticeStore,
-  PauseStore,
-  PromotionStore,
-  RegistrationStore,
-  ScanStore,
-  AdmissionStore,
+import { RecordNotFoundError } from '#adapters/dynamodb/items.ts';
+import type { PromotionStatus, RolloutRecord } from '#core/ports/records.ts';
+import {
+  type AuditStore,
+  type CrashLoopStore,
+  type DriftStore,
+  type FreezeStore,
+  type LedgerReads,
+  type NoticeStore,
+  type PauseStore,
+  type PromotionStore,
+  type RegistrationStore,
+  rolloutId,
+  type ScanStore,
+  type AdmissionStore,
 } from '#core/ports/stores.ts';
 import type { MemoryState } from './memory-stores.ts';
 
@@ -37,9 +40,41 @@ export const byKey =
 
 export const memoryRegistrations = (state: MemoryState): RegistrationStore => ({
   get: (key) => done(state.registrations.get(key)),
-  put(key, taskDefinitionArn) {
+  put(key, taskDefinitionArn, registered) {
+    const ids = (registered?.rollouts ?? []).map((r) => rolloutId(r.serviceKey, r.digest));
+    const missing = ids.find((id) => !state.rollouts.has(id));
+    if (missing) return Promise.reject(new RecordNotFoundError(`no rollout ${missing}`));
     state.registrations.set(key, taskDefinitionArn);
+    for (const id of ids) {
+      const rollout = state.rollouts.get(id) as RolloutRecord;
+      state.rollouts.set(id, {
+        ...rollout,
+        status: 'registered',
+        toTaskDefinition: taskDefinitionArn,
+        updatedAt: registered?.updatedAt ?? rollout.updatedAt,
+      });
+    }
     return done(undefined);
+  },
+});
+
+/** The batch read: each store's records by the same keys (a `*` freeze always comes along). */
+export const memoryReads = (state: MemoryState): LedgerReads => ({
+  read(keys) {
+    const pick = <K, V>(source: Map<K, V>, wanted: readonly K[] = []) =>
+      new Map(wanted.flatMap((key) => (source.has(key) ? [[key, source.get(key) as V] as const] : [])));
+    const pipelines = keys.freezes ? new Set([...keys.freezes, '*']) : new Set<string>();
+    return done({
+      heads: pick(state.heads, keys.heads),
+      pauses: pick(state.pauses, keys.pauses),
+      rollouts: pick(
+        state.rollouts,
+        (keys.rollouts ?? []).map((r) => rolloutId(r.serviceKey, r.digest)),
+      ),
+      registrations: pick(state.registrations, keys.registrations),
+      freezes: inKeyOrder(state.freezes).filter((freeze) => pipelines.has(freeze.pipeline)),
+      scans: pick(state.scans, keys.scans),
+    });
   },
 });
 

@@ -15,6 +15,7 @@ import type {
   MessageRef,
   Pause,
   Promotion,
+  ClaimResult,
   RolloutRecord,
   RolloutStatus,
   ScanRecord,
@@ -35,6 +36,7 @@ import {
   memoryNotices,
   memoryPauses,
   memoryPromotions,
+  memoryReads,
   memoryRegistrations,
   memoryScans,
   upsert,
@@ -79,6 +81,12 @@ export type MemoryLedger = Ledger & { state: MemoryState };
 const reclaimable: RolloutStatus[] = ['superseded', 'failed', 'blocked', 'pending'];
 const leased: RolloutStatus[] = ['claimed', 'registered'];
 
+/** As DynamoDB's lease condition: free, expired (a lease still holds at its very expiry), or `owner`'s. */
+const leaseFree = (state: MemoryState, serviceKey: string, owner: string, now: number) => {
+  const lease = state.leases.get(serviceKey);
+  return !lease || lease.owner === owner || lease.expiresAt < now;
+};
+
 const memoryHeads = (state: MemoryState, clock: Clock): HeadStore => ({
   get: (serviceKey) => done(state.heads.get(serviceKey)),
   put(head, expectedVersion) {
@@ -88,9 +96,7 @@ const memoryHeads = (state: MemoryState, clock: Clock): HeadStore => ({
   },
   acquireLease(serviceKey, owner, leaseMs) {
     const now = clock.now().getTime();
-    const lease = state.leases.get(serviceKey);
-    // DynamoDB: `expiresAt < :now` frees it, so a lease still holds at its very expiry.
-    if (lease && lease.owner !== owner && lease.expiresAt >= now) return done(false);
+    if (!leaseFree(state, serviceKey, owner, now)) return done(false);
     state.leases.set(serviceKey, { owner, expiresAt: now + leaseMs });
     return done(true);
   },
@@ -98,25 +104,47 @@ const memoryHeads = (state: MemoryState, clock: Clock): HeadStore => ({
     if (state.leases.get(serviceKey)?.owner === owner) state.leases.delete(serviceKey);
     return done(undefined);
   },
+  advance(head, expectedVersion, { owner, rollout }) {
+    if (state.heads.get(head.serviceKey)?.version !== expectedVersion) return done(false);
+    const key = rollout && `${head.serviceKey}#${rollout.digest}`;
+    const existing = key === undefined ? undefined : state.rollouts.get(key);
+    if (rollout && !existing)
+      return Promise.reject(new RecordNotFoundError(`no rollout of ${rollout.digest} on ${head.serviceKey}`));
+    state.heads.set(head.serviceKey, copy(head));
+    if (key && existing && rollout) state.rollouts.set(key, { ...existing, ...copy(defined(rollout.patch)) });
+    if (state.leases.get(head.serviceKey)?.owner === owner) state.leases.delete(head.serviceKey);
+    return done(true);
+  },
 });
 
 const memoryRollouts = (state: MemoryState, clock: Clock): RolloutStore => {
   const keyOf = (serviceKey: string, digest: string) => `${serviceKey}#${digest}`;
+  const claim = (record: RolloutRecord): Promise<ClaimResult> => {
+    const key = keyOf(record.serviceKey, record.digest);
+    const existing = state.rollouts.get(key);
+    const now = clock.now().toISOString();
+    const live = existing !== undefined && leased.includes(existing.status);
+    const sameEvent = existing?.eventId === record.eventId;
+    // A missing leaseUntil compares false in DynamoDB: such a claim never expires.
+    const expired = existing?.leaseUntil !== undefined && existing.leaseUntil < now;
+    if (!existing || reclaimable.includes(existing.status) || (sameEvent && live && expired)) {
+      state.rollouts.set(key, copy(record));
+      return done({ claimed: true });
+    }
+    return done({ claimed: false, busy: sameEvent && live, existing });
+  };
   return {
     get: (serviceKey, digest) => done(state.rollouts.get(keyOf(serviceKey, digest))),
-    claim(record) {
-      const key = keyOf(record.serviceKey, record.digest);
-      const existing = state.rollouts.get(key);
-      const now = clock.now().toISOString();
-      const live = existing !== undefined && leased.includes(existing.status);
-      const sameEvent = existing?.eventId === record.eventId;
-      // A missing leaseUntil compares false in DynamoDB: such a claim never expires.
-      const expired = existing?.leaseUntil !== undefined && existing.leaseUntil < now;
-      if (!existing || reclaimable.includes(existing.status) || (sameEvent && live && expired)) {
-        state.rollouts.set(key, copy(record));
-        return done({ claimed: true });
-      }
-      return done({ claimed: false, busy: sameEvent && live, existing });
+    claim,
+    async claimLeased(record, { owner, leaseMs, headVersion }) {
+      const now = clock.now().getTime();
+      const leasable =
+        leaseFree(state, record.serviceKey, owner, now) &&
+        state.heads.get(record.serviceKey)?.version === headVersion;
+      const result = await claim(record);
+      if (!result.claimed) return result;
+      if (leasable) state.leases.set(record.serviceKey, { owner, expiresAt: now + leaseMs });
+      return { claimed: true, leased: leasable };
     },
     update(serviceKey, digest, patch) {
       const key = keyOf(serviceKey, digest);
@@ -192,6 +220,7 @@ export const createMemoryLedger = (clock: Clock): MemoryLedger => {
     promotions: memoryPromotions(state),
     freezes: memoryFreezes(state),
     admissions: memoryAdmissions(state),
+    reads: memoryReads(state),
   };
 };
 

@@ -111,8 +111,13 @@ describe('the hub stack with spokes', () => {
       expect(assumed(template, fn), fn).toEqual(
         [roles.shared, roles.staging, roles.prod, roles.hubUs].sort(),
       );
-    // Following rollouts and drift: the targets' accounts only.
-    for (const fn of ['follow rollouts', 'roll back a rollout', 'compare what runs'])
+    // Following rollouts, drift, and rolling a fanned-out deploy's work items: the targets' accounts only.
+    for (const fn of [
+      'follow rollouts',
+      'roll back a rollout',
+      'compare what runs',
+      'roll one service per queued work item',
+    ])
       expect(assumed(template, fn), fn).toEqual([roles.staging, roles.prod, roles.hubUs].sort());
     // Any service of any configured account may change out of band, attach the hook, or wait on a pause hook.
     for (const fn of [
@@ -139,6 +144,11 @@ describe('the hub stack with spokes', () => {
       'arn:aws:ecr:eu-west-1:111111111111:repository/web',
     ]);
     expect(actionsOf(statements)).toContain('sts:AssumeRole');
+    // The roll worker updates the same services, each in its own account and Region, and nothing more.
+    const worker = roleStatements(template, functionId(template, 'roll one service per queued work item'));
+    const rolls = worker.find((s) => [s.Action].flat().includes('ecs:UpdateService'));
+    expect(rolls?.Action).toBe('ecs:UpdateService');
+    expect(arnsOf(rolls?.Resource)).toEqual(arnsOf(update?.Resource));
   });
 
   it('passes cdk-nag AwsSolutions, every acknowledgement carrying a reason', () => {

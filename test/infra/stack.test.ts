@@ -9,7 +9,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/build-app.ts';
 import { routedBy } from '../helpers/event-routing.ts';
 import { loadEvent } from '../helpers/load-event.ts';
-import { cfnLint, expectNagClean } from '../helpers/template.ts';
+import {
+  actionsOf,
+  cfnLint,
+  expectNagClean,
+  functionId,
+  functionProps,
+  roleStatements,
+} from '../helpers/template.ts';
 
 type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
 
@@ -173,9 +180,9 @@ describe.each([false, true])('Deckhand stack (production: %s)', (production) => 
     );
     const selfRoles = (audit.Environment as { Variables: Record<string, unknown> }).Variables
       .DECKHAND_SELF_ROLES;
-    // image-push, image-scan and timers: each deploys through the same path.
+    // image-push, image-scan and timers: each deploys through the same path; the roll worker rolls for them.
     expect(selfRoles).toEqual({
-      'Fn::Join': [',', [expect.anything(), expect.anything(), expect.anything()]],
+      'Fn::Join': [',', [expect.anything(), expect.anything(), expect.anything(), expect.anything()]],
     });
   });
 
@@ -275,6 +282,43 @@ describe.each([false, true])('Deckhand stack (production: %s)', (production) => 
     expect(statements.flatMap((s) => [s.Action].flat())).not.toContain('*');
     const passRole = statements.find((s) => s.Action === 'iam:PassRole');
     expect(JSON.stringify(passRole?.Resource)).toMatch(/role\/web-\*.*role\/ecsTaskExecutionRole/);
+  });
+
+  it('fans large deploys out to a roll worker on an encrypted queue, retrying items into the DLQ', () => {
+    const worker = functionId(template, 'roll one service per queued work item');
+    const queues = resourcesOf(template, 'AWS::SQS::Queue');
+    const [queueId, queue] = Object.entries(queues).find(([, q]) => q.Properties.RedrivePolicy) ?? [];
+    expect(queue?.Properties).toMatchObject({
+      SqsManagedSseEnabled: true,
+      VisibilityTimeout: 6 * 120,
+      RedrivePolicy: { maxReceiveCount: 5, deadLetterTargetArn: expect.anything() },
+    });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: worker },
+      EventSourceArn: { 'Fn::GetAtt': [queueId, 'Arn'] },
+      BatchSize: 10,
+      ScalingConfig: { MaximumConcurrency: 2 },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    // The worker rolls and tells: no registration, no PassRole, no listing, no sending.
+    const workerActions = actionsOf(roleStatements(template, worker));
+    expect(workerActions).toContain('ecs:UpdateService');
+    for (const action of ['ecs:RegisterTaskDefinition', 'iam:PassRole', 'dynamodb:Query', 'sqs:SendMessage'])
+      expect(workerActions).not.toContain(action);
+    // Every deploying function may queue rolls, and knows where.
+    for (const text of [
+      'deploy a pushed ECR image',
+      'record image scan results',
+      'run what is due each minute',
+    ]) {
+      const fn = functionId(template, text);
+      expect(actionsOf(roleStatements(template, fn)), text).toEqual(
+        expect.arrayContaining(['sqs:SendMessage', 'dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem']),
+      );
+      expect(functionProps(template, fn).Environment, text).toMatchObject({
+        Variables: { DECKHAND_ROLL_QUEUE_URL: { Ref: queueId }, DECKHAND_FANOUT_ABOVE: '10' },
+      });
+    }
   });
 
   it('runs the drift check every 15 minutes by default', () => {

@@ -9,11 +9,15 @@ import { randomInt } from 'node:crypto';
 import { SetRepositoryPolicyCommand } from '@aws-sdk/client-ecr';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
+import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSEvent } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoDbClient, createEcsClient, stateTableName } from '#adapters/aws-clients.ts';
+import { rollWorkerHandler } from '#adapters/roll-worker.ts';
 import { siteClientConfig, withRoleSession } from '#adapters/site-clients.ts';
+import { createSqsRollQueue } from '#adapters/sqs-roll-queue.ts';
 import { createStateTable } from '#adapters/state-table.ts';
-import { type Wired, wireAlarms, wireCore } from '#adapters/wiring.ts';
+import { type Wired, wireAlarms, wireCore, wireNotifier } from '#adapters/wiring.ts';
 import { parseConfig } from '#core/config.ts';
 import type { EcsPort } from '#core/ports/ecs.ts';
 import type { Clock } from '#core/ports/clock.ts';
@@ -28,6 +32,7 @@ import { ecrUri, fargateService, Seeder, webTaskDefinition } from '../../scripts
 import { testAccount, testRegion } from '../helpers/aws.ts';
 import { cliSession } from '../helpers/cli.ts';
 import { deploymentEvent, pushEvent } from '../helpers/events.ts';
+import { lambdaContext } from '../helpers/lambda-context.ts';
 import { loadEvent } from '../helpers/load-event.ts';
 
 const account = () => String(randomInt(100_000_000_000, 999_999_999_999));
@@ -353,6 +358,59 @@ describe('hub and spoke against moto', () => {
     const drift = await session.cli('drift');
     expect(drift.status).toBe(3);
     expect(drift.lines.join('\n')).toContain(`${prod.account}/eu-central-1/prod/web  revision`);
+  });
+
+  it('fans a push out on SQS with each item carrying its site, and the worker rolls the spoke’s service there', async () => {
+    const sqs = new SQSClient({});
+    const { QueueUrl: queueUrl = '' } = await sqs.send(
+      new CreateQueueCommand({ QueueName: `hub-spoke-rolls-${randomInt(1_000_000)}` }),
+    );
+    // Every deploy fans out: the push plans and registers, and only queues its two rolls.
+    const queued = await handleImageAction(
+      pushEvent({
+        account: shared.account,
+        region: shared.region,
+        repository: 'web',
+        tag: '1.1.0',
+        digest: digests['web:1.1.0'] ?? '',
+        time: stamp(),
+      }),
+      { ...deps(), fanOut: { queue: createSqsRollQueue(sqs, queueUrl), above: 0 } },
+    );
+    expect(queued.actions.map((a) => [a.site?.account ?? 'hub', a.status])).toEqual([
+      [staging.account, 'queued'],
+      ['hub', 'queued'],
+    ]);
+    expect(await running(staging, 'staging', 'web')).toContain(digests['web:1.0.0']);
+
+    const { Messages: messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10 }),
+    );
+    const items = messages.map((m) => JSON.parse(m.Body ?? '{}') as { serviceKey: string; site?: Site });
+    expect(new Map(items.map((item) => [item.serviceKey, item.site]))).toEqual(
+      new Map([
+        [`${staging.account}/eu-west-1/staging/web`, staging],
+        ['staging/web', undefined],
+      ]),
+    );
+
+    const worker = rollWorkerHandler(deps(), wireNotifier(deps()));
+    const event = {
+      Records: messages.map((m) => ({
+        messageId: m.MessageId ?? '',
+        receiptHandle: m.ReceiptHandle ?? '',
+        body: m.Body ?? '',
+        attributes: { ApproximateReceiveCount: '1' },
+      })),
+    } as unknown as SQSEvent;
+    expect((await worker(event, lambdaContext('roll-worker'))).batchItemFailures).toEqual([]);
+    // The spoke's service runs the new digest in the spoke's own account; the hub's namesake in the hub's.
+    const pinned = `${ecrUri(shared.account, shared.region, 'web')}@${digests['web:1.1.0']}`;
+    expect(await running(staging, 'staging', 'web')).toBe(pinned);
+    expect(await running(undefined, 'staging', 'web')).toBe(pinned);
+    expect(await deps().ledger.heads.get(`${staging.account}/eu-west-1/staging/web`)).toMatchObject({
+      tag: '1.1.0',
+    });
   });
 
   it('assumes each spoke role once, named for the function and event, and keeps the credentials', async () => {

@@ -20,7 +20,7 @@ let handler: (event: unknown, context: ReturnType<typeof lambdaContext>) => Prom
 const revisionCount = async () =>
   ((await ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: 'web' }))).taskDefinitionArns ?? []).length;
 
-describe('image-push Lambda handler (middy, Powertools idempotency) against moto', () => {
+describe('image-push Lambda handler (middy; the ledger’s claims are its idempotency) against moto', () => {
   let digest: string;
 
   beforeAll(async () => {
@@ -70,9 +70,9 @@ describe('image-push Lambda handler (middy, Powertools idempotency) against moto
     const done = deliveries.filter((d) => d.status === 'fulfilled');
     const inFlight = deliveries.filter((d) => d.status === 'rejected');
     expect(done.map((d) => d.value.outcome)).toContain('deployed');
-    // A concurrent duplicate is refused while the first is in progress, by Powertools Idempotency or, when
-    // two deliveries pass it at the same instant (moto's conditional writes can race), by the ledger's claim;
-    // either way it throws, and EventBridge retries it later.
+    // A concurrent duplicate is refused while the first is in progress, by the ledger's claim (a Powertools
+    // Idempotency record, were the handler given one, would refuse it first); it throws, and EventBridge
+    // retries it later.
     for (const failure of inFlight)
       expect(`${failure.reason?.name}: ${failure.reason?.message}`).toMatch(
         /IdempotencyAlreadyInProgress|TransientError: .* is being handled by another delivery/,

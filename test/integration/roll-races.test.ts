@@ -51,6 +51,7 @@ const racing = (ownerPrefix: string, meanwhile: () => Promise<unknown>): Wired =
     get: (key) => heads.get(key),
     put: (head, version) => heads.put(head, version),
     releaseLease: (key, owner) => heads.releaseLease(key, owner),
+    advance: (head, version, commit) => heads.advance(head, version, commit),
     acquireLease: async (key, owner, ms) => {
       if (!raced && owner.startsWith(ownerPrefix)) {
         raced = true;

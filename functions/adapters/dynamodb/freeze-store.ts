@@ -7,7 +7,7 @@ import type { FreezeStore } from '#core/ports/stores.ts';
 import type { LedgerTable } from './table.ts';
 
 const freezesPk = 'freezes';
-const freezeKey = (pipeline: string) => ({ pk: freezesPk, sk: `freeze#${pipeline}` });
+export const freezeKey = (pipeline: string) => ({ pk: freezesPk, sk: `freeze#${pipeline}` });
 const heldKey = (pipeline: string, digest: string) => ({ pk: freezesPk, sk: `held#${pipeline}#${digest}` });
 
 /** A held deploy outlives any freeze it waits for; one left past a month is stale. */

@@ -30,6 +30,7 @@ import { createDriftStore } from './drift-store.ts';
 import { createAdmissionStore } from './admission-store.ts';
 import { createFreezeStore } from './freeze-store.ts';
 import { createHeadStore } from './head-store.ts';
+import { createLedgerReads } from './ledger-reads.ts';
 import { createNoticeStore } from './notice-store.ts';
 import { createPauseStore } from './pause-store.ts';
 import { createPromotionStore } from './promotion-store.ts';
@@ -57,5 +58,6 @@ export const createDynamoDbLedger = (
     promotions: createPromotionStore(table),
     freezes: createFreezeStore(table),
     admissions: createAdmissionStore(table),
+    reads: createLedgerReads(table),
   };
 };

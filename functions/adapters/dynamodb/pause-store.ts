@@ -4,7 +4,7 @@ import type { PauseStore } from '#core/ports/stores.ts';
 import { servicePk } from './items.ts';
 import type { LedgerTable } from './table.ts';
 
-const pauseKey = (serviceKey: string) => ({ pk: servicePk(serviceKey), sk: 'pause' });
+export const pauseKey = (serviceKey: string) => ({ pk: servicePk(serviceKey), sk: 'pause' });
 
 export const createPauseStore = (table: LedgerTable): PauseStore => ({
   get: (serviceKey) => table.get<Pause>(pauseKey(serviceKey)),

@@ -1,12 +1,13 @@
 /** Rollouts (sk `rollout#<digest>`) and foreign deployments (sk `foreign#<id>`) under the service's pk. */
 import { TransientError } from '#core/errors.ts';
-import type { RolloutRecord, RolloutStatus } from '#core/ports/records.ts';
+import type { ClaimResult, RolloutRecord, RolloutStatus } from '#core/ports/records.ts';
 import type { RolloutStore } from '#core/ports/stores.ts';
 import { type Condition, valueList } from './expressions.ts';
-import { recordRetentionDays, RecordNotFoundError, servicePk, strip } from './items.ts';
-import type { LedgerTable } from './table.ts';
+import { headAt, headKey, leaseWrite } from './head-store.ts';
+import { type Item, recordRetentionDays, RecordNotFoundError, servicePk, strip } from './items.ts';
+import type { LedgerTable, Write } from './table.ts';
 
-const rolloutKey = (serviceKey: string, digest: string) => ({
+export const rolloutKey = (serviceKey: string, digest: string) => ({
   pk: servicePk(serviceKey),
   sk: `rollout#${digest}`,
 });
@@ -19,6 +20,45 @@ const leased: RolloutStatus[] = ['claimed', 'registered'];
 export const createRolloutStore = (table: LedgerTable): RolloutStore => {
   const get = (serviceKey: string, digest: string) =>
     table.get<RolloutRecord>(rolloutKey(serviceKey, digest));
+
+  /** The claim's write: no record yet, an earlier attempt that never deployed, or this event's lapsed claim. */
+  const claimWrite = (record: RolloutRecord) => {
+    const over = valueList('over', reclaimable);
+    const live = valueList('live', leased);
+    return {
+      put: {
+        ...rolloutKey(record.serviceKey, record.digest),
+        ...record,
+        ttl: table.ttl(recordRetentionDays),
+      },
+      condition: {
+        expression:
+          `attribute_not_exists(pk) OR #status IN (${over.list}) OR ` +
+          `(eventId = :eventId AND #status IN (${live.list}) AND leaseUntil < :now)`,
+        names: { '#status': 'status' },
+        values: {
+          ...over.values,
+          ...live.values,
+          ':eventId': record.eventId,
+          ':now': table.clock.now().toISOString(),
+        },
+      },
+    };
+  };
+
+  /** A claim the condition refused, with the record that refused it. */
+  const refused = async (record: RolloutRecord, held: Item | undefined): Promise<ClaimResult> => {
+    const existing = held ? strip<RolloutRecord>(held) : await get(record.serviceKey, record.digest);
+    if (!existing) throw new TransientError(`claim on ${record.serviceKey} lost to a record that vanished`);
+    const busy = existing.eventId === record.eventId && leased.includes(existing.status);
+    return { claimed: false, busy, existing };
+  };
+
+  const claim = async (record: RolloutRecord): Promise<ClaimResult> => {
+    const claiming = claimWrite(record);
+    const { written, held } = await table.put(claiming.put, claiming.condition);
+    return written ? { claimed: true } : refused(record, held);
+  };
 
   /**
    * Applies the patch if `condition` holds. A patch with nothing defined writes nothing, so a read answers
@@ -40,29 +80,20 @@ export const createRolloutStore = (table: LedgerTable): RolloutStore => {
   return {
     get,
 
-    async claim(record) {
-      const over = valueList('over', reclaimable);
-      const live = valueList('live', leased);
-      const { written, held } = await table.put(
-        { ...rolloutKey(record.serviceKey, record.digest), ...record, ttl: table.ttl(recordRetentionDays) },
-        {
-          expression:
-            `attribute_not_exists(pk) OR #status IN (${over.list}) OR ` +
-            `(eventId = :eventId AND #status IN (${live.list}) AND leaseUntil < :now)`,
-          names: { '#status': 'status' },
-          values: {
-            ...over.values,
-            ...live.values,
-            ':eventId': record.eventId,
-            ':now': table.clock.now().toISOString(),
-          },
-        },
-      );
-      if (written) return { claimed: true };
-      const existing = held ? strip<RolloutRecord>(held) : await get(record.serviceKey, record.digest);
-      if (!existing) throw new TransientError(`claim on ${record.serviceKey} lost to a record that vanished`);
-      const busy = existing.eventId === record.eventId && leased.includes(existing.status);
-      return { claimed: false, busy, existing };
+    claim,
+
+    async claimLeased(record, lease) {
+      const writes: Write[] = [
+        claimWrite(record),
+        leaseWrite(table, record.serviceKey, lease.owner, lease.leaseMs),
+        { check: headKey(record.serviceKey), condition: headAt(lease.headVersion) },
+      ];
+      const result = await table.transact(writes);
+      if (result.written) return { claimed: true, leased: true };
+      if (result.failed[0]) return refused(record, result.held[0]);
+      // Only the lease or the head stood in the way: claim alone; the roll takes the lease itself.
+      const alone = await claim(record);
+      return alone.claimed ? { claimed: true, leased: false } : alone;
     },
 
     async update(serviceKey, digest, patch) {

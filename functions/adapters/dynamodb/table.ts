@@ -4,13 +4,16 @@
  * TransientError so EventBridge retries the event. Undefined attributes are dropped by the document
  * client (`removeUndefinedValues`, see aws-clients.ts).
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
@@ -19,6 +22,24 @@ import type { Clock } from '#core/ports/clock.ts';
 import { isTransientAwsError } from '../aws-clients.ts';
 import { type Condition, conditionParams, keyCondition, type Range, setFields } from './expressions.ts';
 import { epochSeconds, type Item, type Key, strip } from './items.ts';
+
+/** One write of a transaction; `check` only tests its condition. */
+export type Write =
+  | { put: Item & Key; condition?: Condition }
+  | { update: Key; fields: Record<string, unknown>; condition?: Condition }
+  | { delete: Key; condition?: Condition }
+  | { check: Key; condition: Condition };
+
+/** A cancelled transaction: which writes' conditions failed (by index), with the items that failed them. */
+export interface Cancelled {
+  written: false;
+  failed: boolean[];
+  held: (Item | undefined)[];
+}
+
+/** DynamoDB's limits: 100 writes per transaction, 100 keys per batch read. */
+export const transactionLimit = 100;
+const batchGetLimit = 100;
 
 export interface LedgerTable {
   readonly clock: Clock;
@@ -33,7 +54,43 @@ export interface LedgerTable {
   delete(key: Key, condition?: Condition): Promise<boolean>;
   /** The partition's items in sort-key order (or descending), every page unless `limit` is given. */
   query<T>(pk: string, range?: Range, options?: { descending?: boolean; limit?: number }): Promise<T[]>;
+  /** All the writes (at most 100) or none; a failed condition answers which, a conflict is transient. */
+  transact(writes: readonly Write[]): Promise<{ written: true } | Cancelled>;
+  /** The items that exist among `keys` (with their keys), in no particular order: 100 keys a round trip. */
+  batchGet(keys: readonly Key[]): Promise<Item[]>;
 }
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+const transactItem = (TableName: string, write: Write): TransactItem => {
+  const onFailure = write.condition ? { ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const } : {};
+  if ('put' in write)
+    return { Put: { TableName, Item: write.put, ...conditionParams(write.condition), ...onFailure } };
+  if ('delete' in write)
+    return { Delete: { TableName, Key: write.delete, ...conditionParams(write.condition), ...onFailure } };
+  if ('check' in write)
+    return {
+      ConditionCheck: {
+        TableName,
+        Key: write.check,
+        ...conditionParams(write.condition),
+        ConditionExpression: write.condition.expression,
+        ...onFailure,
+      },
+    };
+  const set = setFields(write.fields);
+  if (!set.expression)
+    throw new Error(`DynamoDB UpdateItem ${write.update.pk} ${write.update.sk}: nothing to set`);
+  return {
+    Update: {
+      TableName,
+      Key: write.update,
+      UpdateExpression: set.expression,
+      ...conditionParams(write.condition, set),
+      ...onFailure,
+    },
+  };
+};
 
 export const createLedgerTable = (
   documents: DynamoDBDocumentClient,
@@ -135,6 +192,60 @@ export const createLedgerTable = (
         start = options.limit === undefined ? page.LastEvaluatedKey : undefined;
       } while (start);
       return items.map((item) => strip<T>(item));
+    },
+
+    async transact(writes) {
+      const where = writes.map((write) => Object.values(write)[0] as Key).find(Boolean) ?? 'transaction';
+      try {
+        await send('TransactWriteItems', where, () =>
+          documents.send(
+            new TransactWriteCommand({
+              TransactItems: writes.map((write) => transactItem(TableName, write)),
+            }),
+          ),
+        );
+        return { written: true };
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const reasons = error.CancellationReasons ?? [];
+        // A conflict with another transaction or a throttle on one item: the whole write may pass later.
+        if (
+          reasons.some((reason) => reason.Code && !['None', 'ConditionalCheckFailed'].includes(reason.Code))
+        )
+          throw new TransientError(`DynamoDB TransactWriteItems: ${error.message}`, { cause: error });
+        return {
+          written: false,
+          failed: writes.map((_, index) => reasons[index]?.Code === 'ConditionalCheckFailed'),
+          // As for a single write, the document client leaves the failing item in wire format.
+          held: writes.map((_, index) => {
+            const item = reasons[index]?.Item;
+            return item ? unmarshall(item) : undefined;
+          }),
+        };
+      }
+    },
+
+    async batchGet(keys) {
+      const unique = [...new Map(keys.map((key) => [`${key.pk}\u0000${key.sk}`, key])).values()];
+      const found: Item[] = [];
+      for (let start = 0; start < unique.length; start += batchGetLimit) {
+        let pending: Key[] = unique.slice(start, start + batchGetLimit);
+        // Keys DynamoDB left unprocessed (throughput, size) are asked again after a short backoff.
+        for (let attempt = 0; pending.length > 0; attempt += 1) {
+          if (attempt > 0) await clock.sleep(Math.min(1000, 50 * 2 ** attempt));
+          const asked = pending;
+          const page = await send('BatchGetItem', `${asked.length} keys`, () =>
+            documents.send(
+              new BatchGetCommand({ RequestItems: { [TableName]: { Keys: asked, ConsistentRead: true } } }),
+            ),
+          );
+          found.push(...(page.Responses?.[TableName] ?? []));
+          pending = (page.UnprocessedKeys?.[TableName]?.Keys ?? []) as Key[];
+          if (attempt >= 8 && pending.length > 0)
+            throw new TransientError(`DynamoDB BatchGetItem: ${pending.length} keys left unprocessed`);
+        }
+      }
+      return found;
     },
   };
 };

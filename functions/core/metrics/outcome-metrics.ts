@@ -23,11 +23,13 @@ const deployPoints = (outcome: DeployOutcome): MetricPoint[] =>
   outcome.actions.flatMap((action) => {
     switch (action.status) {
       case 'deployed':
-        return [one(metricNames.deployments, action.pipeline)];
+        return action.again ? [] : [one(metricNames.deployments, action.pipeline)];
       case 'blocked':
         return [one(metricNames.blockedByGuardrails, action.pipeline)];
       case 'frozen':
         return [one(metricNames.frozen, action.pipeline)];
+      // Each queued service is counted by the roll worker that rolls it.
+      case 'queued':
       case 'planned':
       case 'unchanged':
       case 'superseded':

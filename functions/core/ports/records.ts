@@ -68,7 +68,9 @@ export interface ServiceHead {
  * `busy`: the same event is being handled by another live delivery (a concurrent duplicate): retry later.
  * Otherwise an unclaimed result means the digest is already deployed (or being deployed) by another event.
  */
-export type ClaimResult = { claimed: true } | { claimed: false; busy: boolean; existing: RolloutRecord };
+export type ClaimResult =
+  /** `leased`: set by `claimLeased`, true when the service's lease came with the claim. */
+  { claimed: true; leased?: boolean } | { claimed: false; busy: boolean; existing: RolloutRecord };
 
 /** A deployment ECS ran that Deckhand did not start (manual, CDK, another tool). */
 export interface ForeignDeployment {

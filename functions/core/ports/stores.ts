@@ -32,6 +32,23 @@ export interface HeadStore {
   acquireLease(serviceKey: string, owner: string, leaseMs: number): Promise<boolean>;
   /** Frees the lease if `owner` still holds it. */
   releaseLease(serviceKey: string, owner: string): Promise<void>;
+  /**
+   * The roll's commit, in one write: the head advances only if its version is still `expectedVersion`, and
+   * with it the rollout (which must exist: RecordNotFoundError, nothing written) takes `rollout.patch` and
+   * `owner`'s lease is freed if it still holds it. False, with nothing written, when the version moved.
+   */
+  advance(
+    head: ServiceHead,
+    expectedVersion: number | undefined,
+    commit: { owner: string; rollout?: { digest: string; patch: Partial<RolloutRecord> } },
+  ): Promise<boolean>;
+}
+
+/** A lease taken with a claim, only while the head is still at `headVersion` (undefined: no head). */
+export interface LeaseRequest {
+  owner: string;
+  leaseMs: number;
+  headVersion: number | undefined;
 }
 
 /** One rollout per (service, digest), and the deployments ECS ran that Deckhand did not start. */
@@ -42,6 +59,12 @@ export interface RolloutStore {
    * superseded, failed, blocked or pending, or when this same event claimed it before and its lease ran out.
    */
   claim(record: RolloutRecord): Promise<ClaimResult>;
+  /**
+   * Claims exactly as `claim` does and, in the same write, takes the service's lease for `lease.owner` (free,
+   * expired or already its own, as `acquireLease`) if the head is still at `lease.headVersion`. A successful
+   * claim says whether the lease came with it (`leased`); without it the claim is still made.
+   */
+  claimLeased(record: RolloutRecord, lease: LeaseRequest): Promise<ClaimResult>;
   /** Patches an existing rollout (undefined fields are left alone). */
   update(serviceKey: string, digest: string, patch: Partial<RolloutRecord>): Promise<void>;
   /** Moves a rollout on only if its status is still one of `from`; false when another delivery got there first. */
@@ -59,7 +82,21 @@ export interface RolloutStore {
 /** The revision registered for (source revision, digest, containers), so retries and siblings reuse it. */
 export interface RegistrationStore {
   get(key: string): Promise<string | undefined>;
-  put(key: string, taskDefinitionArn: string): Promise<void>;
+  /**
+   * Records the registration and, in the same write, marks these rollouts (which must exist) `registered`
+   * with it as `toTaskDefinition`, so a retry that finds either resumes from it.
+   */
+  put(
+    key: string,
+    taskDefinitionArn: string,
+    registered?: { rollouts: readonly RolloutKey[]; updatedAt: string },
+  ): Promise<void>;
+}
+
+/** One rollout: (service, digest). */
+export interface RolloutKey {
+  serviceKey: string;
+  digest: string;
 }
 
 /** IMG-003: each digest's latest scan, and the pushes parked until it arrives. */
@@ -156,6 +193,34 @@ export interface AdmissionStore {
   list(serviceKey: string): Promise<AdmissionRecord[]>;
 }
 
+/** Which records to read together; absent keys are simply missing from the view. */
+export interface LedgerKeys {
+  heads?: readonly string[];
+  pauses?: readonly string[];
+  rollouts?: readonly RolloutKey[];
+  registrations?: readonly string[];
+  /** Pipelines whose ad hoc freezes to read; the freeze of every pipeline (`*`) always comes along. */
+  freezes?: readonly string[];
+  scans?: readonly string[];
+}
+
+export interface LedgerView {
+  heads: Map<string, ServiceHead>;
+  pauses: Map<string, Pause>;
+  /** By `rolloutId(serviceKey, digest)`. */
+  rollouts: Map<string, RolloutRecord>;
+  registrations: Map<string, string>;
+  freezes: Freeze[];
+  scans: Map<string, ScanRecord>;
+}
+
+export const rolloutId = (serviceKey: string, digest: string): string => `${serviceKey}#${digest}`;
+
+/** Records of several stores read in one round trip (a batch read), for a path that needs them together. */
+export interface LedgerReads {
+  read(keys: LedgerKeys): Promise<LedgerView>;
+}
+
 /** Every store, as the adapters wire them; a use case's deps name only the stores it uses. */
 export interface Ledger {
   heads: HeadStore;
@@ -170,4 +235,5 @@ export interface Ledger {
   promotions: PromotionStore;
   freezes: FreezeStore;
   admissions: AdmissionStore;
+  reads: LedgerReads;
 }

@@ -3,12 +3,14 @@
  * promotion, alarm rollback, remediation, drift reconcile).
  *
  * Primary course:
- *  1. Take the service's lease, so the re-check and UpdateService below are not interleaved with another roll.
- *  2. Re-read the head and apply the request's precedence: a push loses to a head holding a newer image; a
+ *  1. Take the service's lease, so the re-check and UpdateService below are not interleaved with another roll
+ *     (or come with it: a leased claim took it while the head was at the version it read).
+ *  2. Re-read the head (a replay of the very roll it holds stops here) and apply the request's precedence: a push loses to a head holding a newer image; a
  *     correction (rollback, remediation, reconcile) loses to any roll made since it read the head.
  *  3. UpdateService with forceNewDeployment, so returning to an earlier revision still starts a deployment.
  *  4. Advance the head (version + 1, conditional on the version read in step 2).
- *  5. Record the rollout the roll carries out as `rolling`, with its deployment id.
+ *  5. Record the rollout the roll carries out as `rolling`, with its deployment id: 4 and 5 are one write,
+ *     which frees the lease too.
  *
  * Alternate courses: a lost race is `superseded` (and so is its rollout); ECS refusing the update for good
  * (TargetError) is `failed`; a lease still held after the retries, or a head written behind the lease, throws
@@ -48,6 +50,8 @@ export interface RollRequest {
   owner: string;
   /** The rollout this roll carries out, moved to `rolling`, `superseded` or `failed` with it. */
   rollout?: { digest: string };
+  /** `owner` already holds the lease, taken while the head was `head` (a leased claim): no second read. */
+  leased?: { head: ServiceHead | undefined };
 }
 
 export type RollResult =
@@ -62,7 +66,7 @@ export interface RollDeps {
   log: Log;
 }
 
-const leaseMs = 60_000;
+export const leaseMs = 60_000;
 const leaseAttempts = 8;
 
 const lostTo = (precedence: Precedence, head: ServiceHead | undefined): string | undefined => {
@@ -76,18 +80,27 @@ const lostTo = (precedence: Precedence, head: ServiceHead | undefined): string |
     : 'the service has no head any more';
 };
 
+const sameRoll = (head: ServiceHead, { intent, taskDefinition }: RollRequest): boolean =>
+  head.eventId === intent.eventId && head.digest === intent.digest && head.taskDefinition === taskDefinition;
+
 export const rollService = async (request: RollRequest, deps: RollDeps): Promise<RollResult> => {
   const { target, taskDefinition, intent, rollout } = request;
   const { heads, rollouts } = deps.ledger;
-  let leased = false;
+  let leased = request.leased !== undefined;
   for (let attempt = 0; attempt < leaseAttempts && !leased; attempt += 1) {
     leased = await heads.acquireLease(target.serviceKey, request.owner, leaseMs);
     if (!leased) await deps.clock.sleep(Math.min(2000, 100 * 2 ** attempt));
   }
   if (!leased) throw new LockBusyError(`service ${target.serviceKey} is being rolled by another event`);
   const stamp = () => deps.clock.now().toISOString();
+  let released = false;
   try {
-    const head = await heads.get(target.serviceKey);
+    const head = request.leased ? request.leased.head : await heads.get(target.serviceKey);
+    // The same decision already won (a redelivered work item, a retry): the service is not rolled twice.
+    if (request.precedence.kind === 'newest-image' && head && sameRoll(head, request)) {
+      deps.log.info('roll already made', { serviceKey: target.serviceKey, owner: request.owner });
+      return { status: 'rolled', taskDefinition, head };
+    }
     const lost = lostTo(request.precedence, head);
     if (lost) {
       if (rollout)
@@ -124,15 +137,20 @@ export const rollService = async (request: RollRequest, deps: RollDeps): Promise
       version: (head?.version ?? 0) + 1,
       updatedAt: stamp(),
     };
-    if (!(await heads.put(next, head?.version)))
+    // Head, rollout and lease in one write.
+    const patch = {
+      status: 'rolling' as const,
+      toTaskDefinition: taskDefinition,
+      ...(deploymentId ? { deploymentId } : {}),
+      updatedAt: next.updatedAt,
+    };
+    const commit = {
+      owner: request.owner,
+      ...(rollout ? { rollout: { digest: rollout.digest, patch } } : {}),
+    };
+    if (!(await heads.advance(next, head?.version, commit)))
       throw new LockBusyError(`head of ${target.serviceKey} changed while leased`);
-    if (rollout)
-      await rollouts.update(target.serviceKey, rollout.digest, {
-        status: 'rolling',
-        toTaskDefinition: taskDefinition,
-        ...(deploymentId ? { deploymentId } : {}),
-        updatedAt: next.updatedAt,
-      });
+    released = true;
     deps.log.info('service rolled', {
       serviceKey: target.serviceKey,
       taskDefinition,
@@ -142,6 +160,6 @@ export const rollService = async (request: RollRequest, deps: RollDeps): Promise
     });
     return { status: 'rolled', taskDefinition, ...(deploymentId ? { deploymentId } : {}), head: next };
   } finally {
-    await heads.releaseLease(target.serviceKey, request.owner);
+    if (!released) await heads.releaseLease(target.serviceKey, request.owner);
   }
 };

@@ -17,7 +17,11 @@
  *  5. Claim (deploy/claim.ts) (service, digest) in the ledger, so a duplicate delivery does nothing.
  *  6. Register (deploy/register.ts) once per (current revision, containers) group, reusing earlier ones.
  *  7–8. Roll (deploy/roll.ts) each service through the one roll operation: under its lease, re-check
- *     newest-wins, UpdateService, advance the head, record the rollout as `rolling`.
+ *     newest-wins, UpdateService, advance the head, record the rollout as `rolling`. A deploy hitting more
+ *     services than `fanOut.above` instead queues one work item per service (deploy/fan-out.ts) for the
+ *     roll workers (roll-work-item.ts), and answers `queued`.
+ *  The ledger is read once up front (deploy/prefetch.ts, one batch read), and a duplicate delivery is
+ *  answered from it: the claims are the idempotency record.
  *
  * Alternate courses: `dryRun` stops after step 4a with outcome `planned`; a target the config names but AWS
  * lacks fails alone with a reason; transient AWS failures are thrown (claims handed back first), so the
@@ -31,9 +35,11 @@ import { type DeployAction, type DeployOutcome, rejected } from '../outcome.ts';
 import { serviceKeyOf, siteAt, siteOfTarget, unknownAccountReason } from '../sites.ts';
 import { claim, recordHeld, releaseClaims } from './deploy/claim.ts';
 import { deployAction, type DeployDeps, type Push } from './deploy/context.ts';
+import { fanOut, fansOut } from './deploy/fan-out.ts';
 import { applyFreezes } from './deploy/freeze.ts';
 import { judge } from './deploy/judge.ts';
 import { plan } from './deploy/plan.ts';
+import { prefetch } from './deploy/prefetch.ts';
 import { checkPullAccess } from './deploy/pull.ts';
 import { register } from './deploy/register.ts';
 import { roll } from './deploy/roll.ts';
@@ -59,6 +65,7 @@ const summarise = (actions: DeployAction[], dryRun: boolean): Pick<DeployOutcome
     const held = actions.filter((action) => action.status === kind);
     if (held.length > 0) return { outcome: kind, reason: listed(held) };
   }
+  if (actions.some((action) => action.status === 'queued')) return { outcome: 'queued' };
   if (actions.some((action) => action.status === 'deployed')) return { outcome: 'deployed' };
   if (dryRun && actions.some((action) => action.status === 'planned')) return { outcome: 'planned' };
   return {
@@ -155,10 +162,11 @@ export const deploy = async (request: DeployRequest, deps: DeployDeps): Promise<
     serviceTags: new Map(),
   };
 
-  const freezes = await applyFreezes(push);
-  const planned = await plan({ ...push, targets: freezes.open });
+  const prefetched = await prefetch(push);
+  const freezes = await applyFreezes(push, prefetched.ledger.freezes);
+  const planned = plan({ ...push, targets: freezes.open }, prefetched);
   const pullable = await checkPullAccess(push, planned.candidates);
-  const verdicts = await judge(push, pullable.candidates);
+  const verdicts = await judge(push, pullable.candidates, prefetched.ledger.scans);
   const actions = [...freezes.actions, ...planned.actions, ...pullable.actions, ...verdicts.actions];
   if (deps.dryRun) {
     for (const target of verdicts.planned)
@@ -172,13 +180,16 @@ export const deploy = async (request: DeployRequest, deps: DeployDeps): Promise<
   }
 
   await recordHeld(push, verdicts.held);
-  const claims = await claim(push, verdicts.planned);
+  const fan = fansOut(push, verdicts.planned.length);
+  const claims = await claim(push, verdicts.planned, prefetched, { lease: !fan });
   actions.push(...claims.actions);
   try {
-    const registered = await register(push, claims.claimed);
-    actions.push(...(await roll(push, claims.claimed, registered)));
+    const registered = await register(push, claims.claimed, prefetched);
+    actions.push(
+      ...(await (fan ? fanOut(push, fan, claims.claimed, registered) : roll(push, claims, registered))),
+    );
   } catch (error) {
-    await releaseClaims(push, claims.claimed);
+    await releaseClaims(push, claims);
     throw error;
   }
   return finish(push, actions, false);

@@ -4,14 +4,25 @@
  */
 import { errorMessage, TransientError } from '../../errors.ts';
 import type { DeployAction } from '../../outcome.ts';
-import type { RolloutRecord } from '../../ports/records.ts';
-import { deployAction, type HeldTarget, type PlannedTarget, type Push, type Target } from './context.ts';
+import type { RolloutRecord, ServiceHead } from '../../ports/records.ts';
+import { leaseMs } from '../../rollouts/roll-service.ts';
+import {
+  deployAction,
+  type HeldTarget,
+  type PlannedTarget,
+  type Push,
+  rollOwner,
+  type Target,
+} from './context.ts';
+import type { Prefetched } from './prefetch.ts';
 
 /** Longer than the image-push Lambda's timeout, so a live delivery is never taken over. */
 const claimLeaseMs = 6 * 60_000;
 
 export interface Claims {
   claimed: PlannedTarget[];
+  /** Claims that came with the service's lease, and the head it was taken at (the roll skips both). */
+  leased: Map<string, ServiceHead | undefined>;
   /** Targets another delivery already deployed (or this event's earlier attempt did). */
   actions: DeployAction[];
 }
@@ -48,22 +59,42 @@ export const recordHeld = async (push: Push, held: readonly HeldTarget[]): Promi
     await scans.park(push.digest, { eventId: push.id, event: push.event });
 };
 
-export const claim = async (push: Push, planned: readonly PlannedTarget[]): Promise<Claims> => {
+/**
+ * With `lease`, each claim also takes the service's lease at the head planning read (one write for both), so
+ * the in-process roll neither waits for it nor reads the head again. A claim whose revision is already
+ * registered is recorded `registered` with it at once.
+ */
+export const claim = async (
+  push: Push,
+  planned: readonly PlannedTarget[],
+  prefetched: Prefetched,
+  options: { lease: boolean },
+): Promise<Claims> => {
   const { clock, ledger } = push.deps;
-  const claims: Claims = { claimed: [], actions: [] };
+  const claims: Claims = { claimed: [], leased: new Map(), actions: [] };
   for (const target of planned) {
-    const result = await ledger.rollouts.claim(
-      rolloutRecord(push, target, {
-        status: 'claimed',
-        fromTaskDefinition: target.snapshot.taskDefinition,
-        desiredCount: target.snapshot.desiredCount,
-        leaseUntil: new Date(clock.now().getTime() + claimLeaseMs).toISOString(),
-      }),
-    );
+    const key = prefetched.registrationKeys.get(target.serviceKey);
+    const registered = key === undefined ? undefined : prefetched.ledger.registrations.get(key);
+    const record = rolloutRecord(push, target, {
+      status: registered ? 'registered' : 'claimed',
+      ...(registered ? { toTaskDefinition: registered } : {}),
+      fromTaskDefinition: target.snapshot.taskDefinition,
+      desiredCount: target.snapshot.desiredCount,
+      leaseUntil: new Date(clock.now().getTime() + claimLeaseMs).toISOString(),
+    });
+    const head = prefetched.ledger.heads.get(target.serviceKey);
+    const result = options.lease
+      ? await ledger.rollouts.claimLeased(record, {
+          owner: rollOwner(push),
+          leaseMs,
+          headVersion: head?.version,
+        })
+      : await ledger.rollouts.claim(record);
     if (result.claimed) {
       claims.claimed.push(target);
+      if (result.leased) claims.leased.set(target.serviceKey, head);
     } else if (result.busy) {
-      await releaseClaims(push, claims.claimed);
+      await releaseClaims(push, claims);
       throw new TransientError(`${target.serviceKey}: event ${push.id} is being handled by another delivery`);
     } else if (result.existing.eventId === push.id && result.existing.toTaskDefinition) {
       // A retry of this event after a partial failure: the first attempt already did this service.
@@ -73,6 +104,7 @@ export const claim = async (push: Push, planned: readonly PlannedTarget[]): Prom
           from: fromTaskDefinition,
           to: toTaskDefinition,
           ...(deploymentId ? { deploymentId } : {}),
+          again: true,
         }),
       );
     } else {
@@ -88,12 +120,16 @@ export const claim = async (push: Push, planned: readonly PlannedTarget[]): Prom
   return claims;
 };
 
-/** Hands claims back, so EventBridge's retry of this event resumes now rather than after the lease. */
-export const releaseClaims = async (push: Push, claimed: readonly Target[]): Promise<void> => {
+/** Hands claims (and the leases taken with them) back, so a retry of this event resumes now. */
+export const releaseClaims = async (
+  push: Push,
+  { claimed, leased }: Pick<Claims, 'claimed' | 'leased'>,
+): Promise<void> => {
   const { clock, ledger, log } = push.deps;
   const now = clock.now().toISOString();
   for (const target of claimed) {
     try {
+      if (leased.has(target.serviceKey)) await ledger.heads.releaseLease(target.serviceKey, rollOwner(push));
       const moved = await ledger.rollouts.transition(
         target.serviceKey,
         push.digest,

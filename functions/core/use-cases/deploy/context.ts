@@ -6,6 +6,7 @@ import type { DeployAction, DeployStatus } from '../../outcome.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { EcsPort, ServiceSnapshot } from '../../ports/ecs.ts';
 import type { Log } from '../../ports/log.ts';
+import type { FanOut } from '../../ports/roll-queue.ts';
 import type { ServiceHead } from '../../ports/records.ts';
 import type { RegistryPort } from '../../ports/registry.ts';
 import type { Ledger } from '../../ports/stores.ts';
@@ -19,12 +20,14 @@ export interface DeployDeps {
   ecs: EcsPort;
   /** Repository policies, for targets in another account than the registry's. */
   registry: RegistryPort;
-  ledger: Pick<Ledger, 'heads' | 'rollouts' | 'registrations' | 'scans' | 'pauses' | 'freezes'>;
+  ledger: Pick<Ledger, 'heads' | 'rollouts' | 'registrations' | 'scans' | 'pauses' | 'freezes' | 'reads'>;
   clock: Clock;
   log: Log;
   dryRun?: boolean;
   /** Parallel services per push; ECS's own rate limits are enforced by the adapter. */
   concurrency?: number;
+  /** Where a deploy hitting many services queues its rolls; without it every deploy rolls in-process. */
+  fanOut?: FanOut;
 }
 
 export interface Target {
@@ -94,8 +97,15 @@ export const deployAction = (
   ...extra,
 });
 
+/** The roll's lease owner for this deploy: a retry of the same deploy re-enters its own lease. */
+export const rollOwner = (push: Pick<Push, 'id' | 'digest'>): string => `${push.id}#${push.digest}`;
+
 /** True when `head` holds a newer image than this push, by the tag policy's order, else by push time. */
-export const headIsNewer = (head: ServiceHead, push: Push, pipeline: MatchedPipeline): boolean => {
+export const headIsNewer = (
+  head: ServiceHead,
+  push: Pick<Push, 'digest' | 'tag' | 'pushedAt'>,
+  pipeline: MatchedPipeline,
+): boolean => {
   if (head.digest === push.digest) return false;
   if (head.pipeline === pipeline.pipeline.name) {
     const order = pipeline.policy.compare(push.tag, head.tag);

@@ -5,13 +5,17 @@
  */
 import { freezeOf } from '../../freeze/active.ts';
 import type { DeployAction } from '../../outcome.ts';
+import type { Freeze } from '../../ports/records.ts';
 import { deployAction, type Push, type Target } from './context.ts';
 
-export const applyFreezes = async (push: Push): Promise<{ open: Target[]; actions: DeployAction[] }> => {
+/** `adHoc`: the ad hoc freezes of the push's pipelines, as prefetched. */
+export const applyFreezes = async (
+  push: Push,
+  adHoc: readonly Freeze[],
+): Promise<{ open: Target[]; actions: DeployAction[] }> => {
   const { config, ledger, clock, log } = push.deps;
   const now = clock.now();
   const pipelines = [...new Set(push.targets.map((t) => t.pipeline.pipeline))];
-  const adHoc = await ledger.freezes.list();
   const frozen = new Map(
     pipelines.flatMap((pipeline) => {
       const freeze = freezeOf(config, pipeline, adHoc, now);

@@ -7,6 +7,7 @@ import { addFinding, evaluateTaskDefinition, notable } from '../../guardrails/en
 import { evaluateScanGate } from '../../guardrails/scan-gate.ts';
 import type { Finding } from '../../guardrails/types.ts';
 import type { DeployAction } from '../../outcome.ts';
+import type { ScanRecord } from '../../ports/records.ts';
 import { deployAction, type HeldTarget, type PlannedTarget, type Push } from './context.ts';
 import type { Candidate } from './plan.ts';
 
@@ -18,13 +19,15 @@ export interface Verdicts {
 
 const findingText = (f: Finding) => `${f.rule}${f.container ? ` (${f.container})` : ''}: ${f.message}`;
 
-export const judge = async (push: Push, candidates: readonly Candidate[]): Promise<Verdicts> => {
-  const { config, ledger, clock } = push.deps;
+/** `scans`: the digest's scan, as prefetched when some pipeline gates on it. */
+export const judge = async (
+  push: Push,
+  candidates: readonly Candidate[],
+  scans: ReadonlyMap<string, ScanRecord>,
+): Promise<Verdicts> => {
+  const { config, clock } = push.deps;
   const verdicts: Verdicts = { planned: [], held: [], actions: [] };
-  // The digest's scan is read once, and only when some pipeline gates on it.
-  const scan = candidates.some((c) => c.pipeline.pipeline.scanGate)
-    ? await ledger.scans.get(push.digest)
-    : undefined;
+  const scan = candidates.some((c) => c.pipeline.pipeline.scanGate) ? scans.get(push.digest) : undefined;
   const waitedMinutes = (clock.now().getTime() - Date.parse(push.pushedAt)) / 60_000;
 
   for (const candidate of candidates) {

@@ -5,14 +5,15 @@
 import { mapWithConcurrency } from '../../concurrency.ts';
 import type { DeployAction } from '../../outcome.ts';
 import { rollService } from '../../rollouts/roll-service.ts';
-import { deployAction, headIsNewer, type PlannedTarget, type Push } from './context.ts';
+import type { Claims } from './claim.ts';
+import { deployAction, headIsNewer, type PlannedTarget, type Push, rollOwner } from './context.ts';
 
 export const roll = (
   push: Push,
-  claimed: readonly PlannedTarget[],
+  { claimed, leased }: Pick<Claims, 'claimed' | 'leased'>,
   registered: ReadonlyMap<string, string>,
 ): Promise<DeployAction[]> =>
-  mapWithConcurrency(claimed, push.deps.concurrency ?? 5, async (target) => {
+  mapWithConcurrency(claimed, push.deps.concurrency ?? 5, async (target: PlannedTarget) => {
     const from = target.snapshot.taskDefinition;
     const findings = target.findings.length > 0 ? { findings: target.findings } : {};
     const result = await rollService(
@@ -27,8 +28,9 @@ export const roll = (
           eventId: push.id,
         },
         precedence: { kind: 'newest-image', headIsNewer: (head) => headIsNewer(head, push, target.pipeline) },
-        owner: `${push.id}#${push.digest}`,
+        owner: rollOwner(push),
         rollout: { digest: push.digest },
+        ...(leased.has(target.serviceKey) ? { leased: { head: leased.get(target.serviceKey) } } : {}),
       },
       push.deps,
     );
