@@ -70,7 +70,7 @@ export const rollWorkerHandler = (deps: RollWorkerDeps, notifier: Notifier) => {
         rollWorkItem(work, delivery, deps),
       );
       // Counted as image-push counts a deploy (a redelivery answered from the ledger counts nothing).
-      publishOutcomeMetrics(outcome);
+      publishOutcomeMetrics(outcome, deps.config);
       await notifier.deliver(outcome, noticeEventOf(item));
     } catch (error) {
       // Thrown on: SQS redelivers this item alone, and dead-letters it past its retries (nothing is lost).
