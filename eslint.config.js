@@ -44,6 +44,33 @@ export default tseslint.config(
     },
   },
   {
+    // Lean bundles: zod's `z` export (also behind Powertools Parser's schemas) keeps all of zod in a bundle.
+    files: ['functions/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'ExportDefaultDeclaration', message: 'Use named exports only.' },
+        { selector: 'TSEnumDeclaration', message: 'Use a union of string literals.' },
+        {
+          selector:
+            "ImportDeclaration[source.value='zod'][importKind='value'] > :matches(ImportSpecifier[imported.name='z'], ImportDefaultSpecifier)",
+          message: "Use `import * as z from 'zod'`: the named `z` bundles every zod module and locale.",
+        },
+      ],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@aws-lambda-powertools/parser/schemas/*'],
+              message: 'Its zod import bundles all of zod; see functions/core/events/eventbridge.ts.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['scripts/**', 'functions/cli/**', 'test/**', 'infra/app.ts'],
     rules: { 'no-console': 'off' },
   },

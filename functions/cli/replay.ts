@@ -5,7 +5,8 @@
  */
 import { createInProcessRollQueue, noticeEventOf } from '#adapters/in-process-roll-queue.ts';
 import { type SlackActionsWired, wireSlackActions } from '#adapters/slack-actions.ts';
-import { fanOutAbove, selfRoles, type Notifier, wireAlarms, wireNotifier } from '#adapters/wiring.ts';
+import { fanOutAbove } from '#adapters/deploy-wiring.ts';
+import { selfRoles, type Notifier, wireAlarms, wireNotifier } from '#adapters/wiring.ts';
 import { errorMessage } from '#core/errors.ts';
 import { eventIdOf } from '#core/events/parse-event.ts';
 import type { Outcome } from '#core/outcome.ts';

@@ -4,7 +4,7 @@
  * or filtered-out event gets the handler's own precise `rejected` or `ignored` answer.
  */
 import { answerSlackInteraction, type SlackActionsWired } from '#adapters/slack-actions.ts';
-import type { Wired } from '#adapters/wiring.ts';
+import type { DeployWired } from '#adapters/deploy-wiring.ts';
 import { type HandlerName, handlersFor, routesFor } from '#core/events/routes.ts';
 import { eventIdOf } from '#core/events/parse-event.ts';
 import type { Outcome } from '#core/outcome.ts';
@@ -20,7 +20,7 @@ import { handleHookStateChange } from '#core/use-cases/pause-hook.ts';
 import { recordScan } from '#core/use-cases/record-scan.ts';
 
 /** The CLI's deps: the core wiring plus what single handlers add, each made on first use. */
-export interface CliDeps extends Wired {
+export interface CliDeps extends DeployWired {
   dryRun: boolean;
   alarms: () => AlarmsPort;
   selfRoles: readonly string[];

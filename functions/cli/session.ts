@@ -1,7 +1,7 @@
 /** The CLI's wiring: the config as people write it (YAML or JSON), then the same adapters as the Lambdas. */
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { homeFromEnv } from '#adapters/site-clients.ts';
-import { type Wired, wireCore } from '#adapters/wiring.ts';
+import { type DeployWired, wireDeploys } from '#adapters/deploy-wiring.ts';
 import type { Home } from '#core/sites.ts';
 import { loadConfigFileAnyFormat } from './config-yaml.ts';
 
@@ -18,7 +18,7 @@ export const resolveHome = async (): Promise<Home> => {
 };
 
 /** The config is read first, so a bad one exits before any AWS call. */
-export const wireCli = async (configPath?: string): Promise<Wired> => {
+export const wireCli = async (configPath?: string): Promise<DeployWired> => {
   const config = loadConfigFileAnyFormat(configPath);
-  return wireCore(config, await resolveHome());
+  return wireDeploys(config, await resolveHome());
 };

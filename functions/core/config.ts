@@ -1,5 +1,5 @@
 /** Deckhand's configuration: the schema (zod), validation with key paths, and pipeline look-ups. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { admissionSchema } from './admission/config.ts';
 import { resourceName } from './arn.ts';
 import { type Home, placeOf, registryOf, sameSite, type Site, type SiteDeps, siteOfTarget } from './sites.ts';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 /** `pipelines[1].targets[0].cluster` from zod's path array. */
 export const formatPath = (path: readonly PropertyKey[]): string =>

@@ -10,7 +10,8 @@ import { RegisterTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoDbClient, stateTableName } from '#adapters/aws-clients.ts';
 import { createStateTable } from '#adapters/state-table.ts';
-import { wireAlarms, wireCore } from '#adapters/wiring.ts';
+import { wireDeploys } from '#adapters/deploy-wiring.ts';
+import { wireAlarms } from '#adapters/wiring.ts';
 import { parseConfig } from '#core/config.ts';
 import type { Clock } from '#core/ports/clock.ts';
 import { silentLog } from '#core/ports/log.ts';
@@ -52,7 +53,7 @@ const rawConfig = {
 };
 const config = parseConfig(rawConfig, 'admission');
 const { writeConfig, cli, replay } = cliSession('admission');
-const deps = () => ({ ...wireCore(config), alarms: wireAlarms(), clock, log: silentLog });
+const deps = () => ({ ...wireDeploys(config), alarms: wireAlarms(), clock, log: silentLog });
 
 let executions = 0;
 /** A hook invocation as ECS sends it, from AWS's sample. */

@@ -19,6 +19,7 @@ import { createDynamoDbLedger } from '#adapters/dynamodb/ledger.ts';
 import { rollWorkerHandler } from '#adapters/roll-worker.ts';
 import { createSqsRollQueue } from '#adapters/sqs-roll-queue.ts';
 import { createStateTable } from '#adapters/state-table.ts';
+import { type DeployWired, wireDeploys } from '#adapters/deploy-wiring.ts';
 import { wireCore, wireNotifier, type Wired } from '#adapters/wiring.ts';
 import { parseConfig } from '#core/config.ts';
 import { TransientError } from '#core/errors.ts';
@@ -53,8 +54,8 @@ let queueUrl: string;
 const ledger = () => createDynamoDbLedger(createDocumentClient(), stateTableName(), systemClock);
 
 /** What a deploying function is wired with: the roll queue, fanning out above 10 services. */
-const deployDeps = (): Wired => ({
-  ...wireCore(config),
+const deployDeps = (): DeployWired => ({
+  ...wireDeploys(config),
   log: silentLog,
   fanOut: { queue: createSqsRollQueue(sqs, queueUrl), above: 10 },
 });

@@ -7,7 +7,7 @@ import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoDbClient, stateTableName } from '#adapters/aws-clients.ts';
 import { createStateTable } from '#adapters/state-table.ts';
-import { type Wired, wireCore } from '#adapters/wiring.ts';
+import { type DeployWired, wireDeploys } from '#adapters/deploy-wiring.ts';
 import { parseConfig } from '#core/config.ts';
 import type { Clock } from '#core/ports/clock.ts';
 import { silentLog } from '#core/ports/log.ts';
@@ -33,7 +33,7 @@ const config = parseConfig(
   },
   'gate-timeout',
 );
-const deps = (): Wired => ({ ...wireCore(config), clock, log: silentLog });
+const deps = (): DeployWired => ({ ...wireDeploys(config), clock, log: silentLog });
 const push = (repository: string) =>
   handleImageAction(
     pushEvent({

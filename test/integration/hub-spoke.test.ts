@@ -17,7 +17,8 @@ import { rollWorkerHandler } from '#adapters/roll-worker.ts';
 import { siteClientConfig, withRoleSession } from '#adapters/site-clients.ts';
 import { createSqsRollQueue } from '#adapters/sqs-roll-queue.ts';
 import { createStateTable } from '#adapters/state-table.ts';
-import { type Wired, wireAlarms, wireCore, wireNotifier } from '#adapters/wiring.ts';
+import { type DeployWired, wireDeploys } from '#adapters/deploy-wiring.ts';
+import { wireAlarms, wireNotifier } from '#adapters/wiring.ts';
 import { parseConfig } from '#core/config.ts';
 import type { EcsPort } from '#core/ports/ecs.ts';
 import type { Clock } from '#core/ports/clock.ts';
@@ -107,8 +108,8 @@ const counted = (ecs: EcsPort): EcsPort => {
     ),
   };
 };
-const wired = wireCore(config, hub);
-const deps = (): Wired => ({ ...wired, ecs: counted(wired.ecs), clock, log: silentLog });
+const wired = wireDeploys(config, hub);
+const deps = (): DeployWired => ({ ...wired, ecs: counted(wired.ecs), clock, log: silentLog });
 
 const at = (site: Site | undefined) => (site ? siteClientConfig(site, hub) : {});
 const clientAt = (site: Site | undefined) => new ECSClient(at(site));

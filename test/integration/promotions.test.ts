@@ -7,7 +7,7 @@ import { ECSClient, ListTaskDefinitionsCommand } from '@aws-sdk/client-ecs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoDbClient, stateTableName } from '#adapters/aws-clients.ts';
 import { createStateTable } from '#adapters/state-table.ts';
-import { type Wired, wireCore } from '#adapters/wiring.ts';
+import { type DeployWired, wireDeploys } from '#adapters/deploy-wiring.ts';
 import { parseConfig } from '#core/config.ts';
 import type { Clock } from '#core/ports/clock.ts';
 import { silentLog } from '#core/ports/log.ts';
@@ -57,7 +57,7 @@ const config = parseConfig(rawConfig(1), 'promotions');
 let now = Date.parse('2026-12-01T09:00:00Z');
 const clock: Clock = { now: () => new Date(now), sleep: () => Promise.resolve() };
 const at = (minutes: number) => new Date(now + minutes * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-const deps = (): Wired => ({ ...wireCore(config), clock, log: silentLog });
+const deps = (): DeployWired => ({ ...wireDeploys(config), clock, log: silentLog });
 
 const push = (tag: string) =>
   handleImageAction(pushEvent({ repository: 'web', tag, digest: digests[tag] ?? '', time: at(0) }), deps());

@@ -7,7 +7,7 @@ import type { RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoDbClient, stateTableName } from '#adapters/aws-clients.ts';
 import { createStateTable } from '#adapters/state-table.ts';
-import { type Wired, wireCore } from '#adapters/wiring.ts';
+import { type DeployWired, wireDeploys } from '#adapters/deploy-wiring.ts';
 import { parseConfig } from '#core/config.ts';
 import { silentLog } from '#core/ports/log.ts';
 import type { HeadStore } from '#core/ports/stores.ts';
@@ -37,13 +37,13 @@ const config = parseConfig(
   'roll-races',
 );
 
-const deps = (): Wired => ({ ...wireCore(config), log: silentLog });
+const deps = (): DeployWired => ({ ...wireDeploys(config), log: silentLog });
 
 const push = (repository: string, tag: string) =>
   handleImageAction(pushEvent({ repository, tag, digest: digests[`${repository}:${tag}`] ?? '' }), deps());
 
 /** Deps whose first lease request by `owner*` waits for `meanwhile` to finish: the race, made certain. */
-const racing = (ownerPrefix: string, meanwhile: () => Promise<unknown>): Wired => {
+const racing = (ownerPrefix: string, meanwhile: () => Promise<unknown>): DeployWired => {
   const wired = deps();
   const heads = wired.ledger.heads;
   let raced = false;

@@ -1,5 +1,5 @@
 /** `admission:` — how the deployment lifecycle hook judges deployments Deckhand did not start, and when. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { durationPattern, parseDuration } from '../rollouts/duration.ts';
 
 const duration = z

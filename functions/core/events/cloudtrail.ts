@@ -1,6 +1,6 @@
 /** "AWS API Call via CloudTrail" events for ECS, as EventBridge delivers them. */
-import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
-import { z } from 'zod';
+import { EventBridgeSchema } from './eventbridge.ts';
+import * as z from 'zod';
 
 const loose = z.record(z.string(), z.unknown());
 

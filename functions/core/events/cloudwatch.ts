@@ -1,6 +1,6 @@
 /** "CloudWatch Alarm State Change": single-metric, metric-math, anomaly-detection and composite alarms. */
-import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
-import { z } from 'zod';
+import { EventBridgeSchema } from './eventbridge.ts';
+import * as z from 'zod';
 
 const state = z.object({
   value: z.enum(['OK', 'ALARM', 'INSUFFICIENT_DATA']),

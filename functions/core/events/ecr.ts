@@ -1,6 +1,6 @@
 /** ECR events as EventBridge delivers them (detail keys are hyphenated). */
-import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
-import { z } from 'zod';
+import { EventBridgeSchema } from './eventbridge.ts';
+import * as z from 'zod';
 
 export const imageDigestSchema = z
   .string()

@@ -1,6 +1,6 @@
 /** ECS service, deployment and task events as EventBridge delivers them. */
-import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
-import { z } from 'zod';
+import { EventBridgeSchema } from './eventbridge.ts';
+import * as z from 'zod';
 
 const serviceArn = z.string().regex(/^arn:aws[a-z-]*:ecs:[^:]*:\d{12}:service\//, 'must be an ECS service ARN');
 

@@ -3,8 +3,8 @@
  * back, and the "ECS Hook State Change" event of a pause hook. Shapes as AWS documents them
  * (../shared/payloads/ecs-lifecycle-hook-*.json, ecs-hook-state-change-*.json).
  */
-import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
-import { z } from 'zod';
+import { EventBridgeSchema } from './eventbridge.ts';
+import * as z from 'zod';
 
 export const lifecycleStages = [
   'RECONCILE_SERVICE',

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { withoutNulls } from '../absent.ts';
 import { RejectedEventError } from '../errors.ts';
 import { type OutcomeKindName, rejected } from '../outcome.ts';

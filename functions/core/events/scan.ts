@@ -1,6 +1,6 @@
 /** Scan results: ECR basic scanning ("ECR Image Scan") and Inspector enhanced scanning ("Inspector2 Scan"). */
-import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
-import { z } from 'zod';
+import { EventBridgeSchema } from './eventbridge.ts';
+import * as z from 'zod';
 import { imageDigestSchema } from './ecr.ts';
 
 /** Severity counts; Inspector adds TOTAL. Absent severities mean 0. */

@@ -1,5 +1,5 @@
 /** Freeze windows as configured: fixed (from–until) or recurring (cron + duration, in a time zone). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { durationPattern, parseDuration } from '../rollouts/duration.ts';
 import { cronIssue } from './windows.ts';
 

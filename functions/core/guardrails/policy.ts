@@ -3,7 +3,7 @@
  * clusters), per pipeline and per enforcement point, and waivers that must expire.
  */
 import picomatch from 'picomatch';
-import { z } from 'zod';
+import * as z from 'zod';
 import { resourceName } from '../arn.ts';
 import { freezeWindowsSchema } from '../freeze/schema.ts';
 import { ruleIds } from './catalogue.ts';

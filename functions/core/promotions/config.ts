@@ -1,5 +1,5 @@
 /** `promote:` on a pipeline, and the checks across pipelines it needs (unknown source, cycles, approvers). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { durationPattern, parseDuration } from '../rollouts/duration.ts';
 
 const duration = z

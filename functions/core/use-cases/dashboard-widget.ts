@@ -14,7 +14,7 @@
  * field and changes nothing; a decision the ledger refuses (expired, closed, duplicate) is shown as such.
  * Failures reading or writing the ledger throw (the console shows the error; the user clicks again).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { PromotionOutcome } from '../outcome.ts';
 import type { Log } from '../ports/log.ts';
 import { renderStatusWidget, renderWidgetError } from '../status/html-widget.ts';
