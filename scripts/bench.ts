@@ -69,6 +69,8 @@ Object.assign(process.env, {
   AWS_SECRET_ACCESS_KEY: 'testing',
   POWERTOOLS_LOG_LEVEL: process.env.BENCH_LOG ?? 'SILENT',
   DECKHAND_CONFIG: join(work, 'deckhand.config.json'),
+  // As the stack sets it: moto's default account, which the 'testing' keys are in, is the hub.
+  DECKHAND_HOME_ACCOUNT: '123456789012',
 });
 
 // 1. Bundles.
