@@ -4,6 +4,8 @@
  * with a marker in `resources`, and the markers that arrive are the routed ones.
  */
 import { randomUUID } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   EventBridgeClient,
   PutEventsCommand,
@@ -17,6 +19,8 @@ import {
   ReceiveMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
+import { projectRoot } from '../../scripts/lib/moto.ts';
+import { allEventNames, loadEvent } from './load-event.ts';
 
 interface RawEvent {
   source: string;
@@ -122,3 +126,24 @@ export const deliveredTo = async (
   }
   return reached.map((set) => [...set].sort());
 };
+
+/** A sample event: ours (events/) and the shared real ones (../shared/aws-events). */
+export interface RoutingSample {
+  name: string;
+  event: { source: string; 'detail-type': string; detail: unknown };
+}
+
+const sharedDir = join(projectRoot, '..', 'shared', 'aws-events');
+
+/** Every sample event, ours and the shared ones, by name. */
+export const routingSamples = (): RoutingSample[] => [
+  ...allEventNames().map((name) => ({ name, event: loadEvent<RoutingSample['event']>(name) })),
+  ...(existsSync(sharedDir)
+    ? readdirSync(sharedDir)
+        .filter((file) => file.endsWith('.json'))
+        .map((file) => ({
+          name: `shared/${file}`,
+          event: JSON.parse(readFileSync(join(sharedDir, file), 'utf8')) as RoutingSample['event'],
+        }))
+    : []),
+];

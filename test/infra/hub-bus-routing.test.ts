@@ -8,8 +8,6 @@
  *   its functions: nothing the hub routes is lost on the way, nothing it doesn't is forwarded into a function.
  */
 import { randomInt, randomUUID } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   CreateEventBusCommand,
   EventBridgeClient,
@@ -28,9 +26,8 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { handlersFor } from '#core/events/routes.ts';
-import { projectRoot } from '../../scripts/lib/moto.ts';
 import { testAccount, testRegion } from '../helpers/aws.ts';
-import { allEventNames, loadEvent } from '../helpers/load-event.ts';
+import { routingSamples } from '../helpers/event-routing.ts';
 import { resourcesOf } from '../helpers/template.ts';
 import { arnText, parsed, spokeContext, synth } from './hub-spoke-fixture.ts';
 
@@ -39,22 +36,10 @@ interface Sample {
   event: { source: string; 'detail-type': string; detail: Record<string, unknown> };
 }
 
-const sharedDir = join(projectRoot, '..', 'shared', 'aws-events');
-
 /** Samples EventBridge can carry as they are: a source, a detail type, and an object detail to mark. */
 const samples = (): Sample[] =>
-  [
-    ...allEventNames().map((name) => ({ name, event: loadEvent<Sample['event']>(name) })),
-    ...(existsSync(sharedDir)
-      ? readdirSync(sharedDir)
-          .filter((file) => file.endsWith('.json'))
-          .map((file) => ({
-            name: `shared/${file}`,
-            event: JSON.parse(readFileSync(join(sharedDir, file), 'utf8')) as Sample['event'],
-          }))
-      : []),
-  ].filter(
-    (s) =>
+  routingSamples().filter(
+    (s): s is Sample =>
       typeof s.event.source === 'string' &&
       typeof s.event['detail-type'] === 'string' &&
       typeof s.event.detail === 'object' &&

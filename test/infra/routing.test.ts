@@ -3,7 +3,7 @@
  * queue per function, every sample event (events/ and ../shared/aws-events) is put on the bus, and each
  * must reach exactly the functions Deckhand's own route table says, and nothing else.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -13,29 +13,12 @@ import { handlersFor } from '#core/events/routes.ts';
 import { buildApp } from '../../infra/build-app.ts';
 import { defaultConfigPath } from '../../infra/deckhand-config.ts';
 import { projectRoot } from '../../scripts/lib/moto.ts';
-import { deliveredTo } from '../helpers/event-routing.ts';
-import { allEventNames, loadEvent } from '../helpers/load-event.ts';
+import { deliveredTo, routingSamples } from '../helpers/event-routing.ts';
 
 type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
-interface Sample {
-  name: string;
-  event: { source: string; 'detail-type': string; detail: unknown };
-}
-
-const sharedDir = join(projectRoot, '..', 'shared', 'aws-events');
 const config = parseConfigText(readFileSync(join(projectRoot, defaultConfigPath), 'utf8'), 'example');
 
-const samples = (): Sample[] => [
-  ...allEventNames().map((name) => ({ name, event: loadEvent<Sample['event']>(name) })),
-  ...(existsSync(sharedDir)
-    ? readdirSync(sharedDir)
-        .filter((file) => file.endsWith('.json'))
-        .map((file) => ({
-          name: `shared/${file}`,
-          event: JSON.parse(readFileSync(join(sharedDir, file), 'utf8')) as Sample['event'],
-        }))
-    : []),
-];
+const samples = routingSamples;
 
 describe('every sample event reaches exactly its functions, through moto’s EventBridge', () => {
   let rulesByFunction: Record<string, unknown[]>;
