@@ -25,6 +25,7 @@ import type { Clock } from '#core/ports/clock.ts';
 import { silentLog } from '#core/ports/log.ts';
 import type { Site } from '#core/sites.ts';
 import { handleAlarm } from '#core/use-cases/alarm-rollback.ts';
+import { auditEcsChange } from '#core/use-cases/audit-ecs-change.ts';
 import { handleImageAction } from '#core/use-cases/deploy-image.ts';
 import { detectDrift } from '#core/use-cases/detect-drift.ts';
 import { followServiceEvent } from '#core/use-cases/follow-deployment.ts';
@@ -423,5 +424,59 @@ describe('hub and spoke against moto', () => {
     const sts = new STSClient({ region: site.region, credentials: first });
     const { Arn } = await sts.send(new GetCallerIdentityCommand({}));
     expect(Arn).toBe(`arn:aws:sts::${site.account}:assumed-role/deckhand-deploy/image-push-evt-42`);
+  });
+
+  it('judges a change made by hand in a spoke there, and not Deckhand’s own calls through its role', async () => {
+    const sample = loadEvent<Record<string, unknown>>('aws.ecs/cloudtrail-update-service');
+    const changeBy = (account: string, region: string, issuer: string) => {
+      const event = structuredClone(sample) as Record<string, unknown> & { detail: Record<string, unknown> };
+      const serviceArn = `arn:aws:ecs:${region}:${account}:service/prod/web`;
+      Object.assign(event, { id: `ct-${issuer}-${account}`, account, region });
+      Object.assign(event.detail, {
+        awsRegion: region,
+        recipientAccountId: account,
+        userIdentity: {
+          type: 'AssumedRole',
+          arn: `arn:aws:sts::${account}:assumed-role/${issuer}/mary`,
+          accountId: account,
+          sessionContext: {
+            sessionIssuer: {
+              type: 'Role',
+              arn: `arn:aws:iam::${account}:role/${issuer}`,
+              accountId: account,
+            },
+          },
+        },
+        responseElements: {
+          service: {
+            serviceArn,
+            serviceName: 'web',
+            clusterArn: `arn:aws:ecs:${region}:${account}:cluster/prod`,
+          },
+        },
+      });
+      return event;
+    };
+    ecsCalls.length = 0;
+    const audit = (event: unknown) => auditEcsChange(event, { ...deps(), selfRoles: [] });
+    const byMary = await audit(changeBy(prod.account, prod.region, 'Admin'));
+    expect(byMary.outcome).not.toBe('ignored');
+    expect(byMary.actions[0]).toMatchObject({
+      cluster: expect.stringMatching(/cluster\/prod$/),
+      service: 'web',
+      site: prod,
+    });
+    expect(byMary.actions[0]?.resource).toContain(`:${prod.account}:service/prod/web`);
+    expect(ecsCalls).toContain('describeServices');
+
+    ecsCalls.length = 0;
+    const ours = await audit(changeBy(prod.account, prod.region, 'deckhand-deploy'));
+    expect(ours).toMatchObject({ outcome: 'ignored', reason: 'made by Deckhand itself' });
+    const fromStranger = await audit(changeBy(stranger, prod.region, 'Admin'));
+    expect(fromStranger).toMatchObject({
+      outcome: 'ignored',
+      reason: `account ${stranger} in ${prod.region} is not configured under accounts`,
+    });
+    expect(ecsCalls).toEqual([]);
   });
 });
