@@ -19,7 +19,7 @@ import type {
 import { silentLog } from '#core/ports/log.ts';
 import { followServiceEvent } from '#core/use-cases/follow-deployment.ts';
 import { reportDora } from '#core/use-cases/report-dora.ts';
-import { doraConfig, doraRecord, reportNow, seedDoraLedger } from '../helpers/dora-ledger.ts';
+import { doraConfig, doraExpected, doraRecord, reportNow, seedDoraLedger } from '../helpers/dora-ledger.ts';
 import { loadEvent } from '../helpers/load-event.ts';
 import { createMemoryLedger, ManualClock } from '../helpers/memory-stores.ts';
 import { sampleHome } from '../helpers/home.ts';
@@ -276,46 +276,7 @@ describe('deckhand report over a seeded ledger (memory stores)', () => {
     );
     expect(report.since).toBe('2026-10-25T10:00:00.000Z');
     expect(report.until).toBe(reportNow);
-    expect(report.pipelines).toEqual([
-      {
-        // Deployments started in the window that reached ECS: r1 r2 r3 w1 w2 w3 w4 (r4 never ran, r5 is older,
-        // x1 is another pipeline's) = 7, 7/30 a day.
-        pipeline: 'web-prod',
-        deployments: 7,
-        deploymentsPerDay: 7 / 30,
-        // r1 3600, r3 1800, w1 1200, w2 1860, w4 1800 → sorted 1200 1800 1800 1860 3600 → median 1800.
-        leadTimeSeconds: 1800,
-        leadTimes: 5,
-        // r2 failed, w2 and w3 rolled back: 3 of 7.
-        changeFailures: 3,
-        changeFailureRate: 3 / 7,
-        // web: 11-02 09:30 → 11:30 = 7200; worker: 11-05 13:00 (w2, not w3's 14:40) → 11-06 10:30 = 77400;
-        // median (7200 + 77400) / 2 = 42300.
-        timeToRestoreSeconds: 42_300,
-        restores: 2,
-      },
-      {
-        // a3 and a1 (a2 started before the window): 2, 2/30 a day; a3's lead 1h; no failure in the window;
-        // a2's failure (10-25 09:00) restored by a3 at 10-25 12:00, inside the window: 10800.
-        pipeline: 'api-prod',
-        deployments: 2,
-        deploymentsPerDay: 2 / 30,
-        leadTimeSeconds: 3600,
-        leadTimes: 1,
-        changeFailures: 0,
-        changeFailureRate: 0,
-        timeToRestoreSeconds: 10_800,
-        restores: 1,
-      },
-      {
-        pipeline: 'idle',
-        deployments: 0,
-        deploymentsPerDay: 0,
-        leadTimes: 0,
-        changeFailures: 0,
-        restores: 0,
-      },
-    ]);
+    expect(report.pipelines).toEqual(doraExpected);
   });
 
   it('reads --since as days, weeks, hours or a date, and prints durations for people', () => {
