@@ -24,6 +24,7 @@ import type { EcsPort } from '#core/ports/ecs.ts';
 import type { Clock } from '#core/ports/clock.ts';
 import { silentLog } from '#core/ports/log.ts';
 import type { Site } from '#core/sites.ts';
+import { admitDeployment } from '#core/use-cases/admit-deployment.ts';
 import { handleAlarm } from '#core/use-cases/alarm-rollback.ts';
 import { auditEcsChange } from '#core/use-cases/audit-ecs-change.ts';
 import { handleImageAction } from '#core/use-cases/deploy-image.ts';
@@ -35,7 +36,7 @@ import { testAccount, testRegion } from '../helpers/aws.ts';
 import { cliSession } from '../helpers/cli.ts';
 import { deploymentEvent, pushEvent } from '../helpers/events.ts';
 import { lambdaContext } from '../helpers/lambda-context.ts';
-import { loadEvent } from '../helpers/load-event.ts';
+import { loadEvent, loadHookPayload } from '../helpers/load-event.ts';
 
 const account = () => String(randomInt(100_000_000_000, 999_999_999_999));
 const hub = { account: testAccount(), region: testRegion() };
@@ -476,6 +477,20 @@ describe('hub and spoke against moto', () => {
     expect(fromStranger).toMatchObject({
       outcome: 'ignored',
       reason: `account ${stranger} in ${prod.region} is not configured under accounts`,
+    });
+    expect(ecsCalls).toEqual([]);
+  });
+
+  it('fails a lifecycle hook closed, with no call, for a service in an account it does not know', async () => {
+    // AWS's PRE_SCALE_UP sample, for a service in an account and Region no `accounts` entry names.
+    const payload = JSON.parse(
+      JSON.stringify(loadHookPayload('pre-scale-up.awsdocs')).replaceAll(':123456789012:', `:${stranger}:`),
+    ) as unknown;
+    ecsCalls.length = 0;
+    const outcome = await admitDeployment(payload, { ...deps(), alarms: wireAlarms(hub) });
+    expect(outcome).toMatchObject({
+      hookStatus: 'FAILED',
+      reason: `account ${stranger} in us-west-2 is not configured under accounts`,
     });
     expect(ecsCalls).toEqual([]);
   });
