@@ -26,11 +26,15 @@ export const ecsThrottles = {
 
 const describeServicesBatch = 10;
 
-export const createEcsAdapter = (client: ECSClient): EcsPort => {
+/**
+ * `share` is this caller's part of the account's budget: workers running at once (the roll worker's maximum
+ * concurrency) each pace to their share, so together they stay inside ECS's buckets instead of being throttled.
+ */
+export const createEcsAdapter = (client: ECSClient, share = 1): EcsPort => {
   const buckets = Object.fromEntries(
     Object.entries(ecsThrottles).map(([operation, [burst, rate]]) => [
       operation,
-      new TokenBucket(burst, rate),
+      new TokenBucket(Math.max(1, Math.floor(burst * share)), rate * share),
     ]),
   ) as Record<keyof typeof ecsThrottles, TokenBucket>;
 
@@ -46,18 +50,25 @@ export const createEcsAdapter = (client: ECSClient): EcsPort => {
   return {
     async describeServices(cluster, services) {
       const found = new Map<string, ServiceSnapshot>();
-      for (let start = 0; start < services.length; start += describeServicesBatch) {
-        const batch = services.slice(start, start + describeServicesBatch);
-        let answer: DescribeServicesCommandOutput;
-        try {
-          answer = await call('describeServices', `${cluster}/${batch.join(',')}`, () =>
-            client.send(new DescribeServicesCommand({ cluster, services: batch, include: ['TAGS'] })),
-          );
-        } catch (error) {
-          if (error instanceof TargetError && /ClusterNotFound/.test(error.message)) return found;
-          throw error;
-        }
-        for (const service of answer.services ?? []) {
+      const batches = Array.from({ length: Math.ceil(services.length / describeServicesBatch) }, (_, n) =>
+        services.slice(n * describeServicesBatch, (n + 1) * describeServicesBatch),
+      );
+      // All batches at once: the token bucket paces them, so a big cluster takes the throttle's time, not
+      // the sum of round trips.
+      const answers = await Promise.all(
+        batches.map(async (batch): Promise<DescribeServicesCommandOutput | undefined> => {
+          try {
+            return await call('describeServices', `${cluster}/${batch.join(',')}`, () =>
+              client.send(new DescribeServicesCommand({ cluster, services: batch, include: ['TAGS'] })),
+            );
+          } catch (error) {
+            if (error instanceof TargetError && /ClusterNotFound/.test(error.message)) return undefined;
+            throw error;
+          }
+        }),
+      );
+      for (const answer of answers)
+        for (const service of answer?.services ?? []) {
           if (!service.serviceName || service.status === 'INACTIVE') continue;
           found.set(service.serviceName, {
             clusterArn: service.clusterArn ?? cluster,
@@ -96,7 +107,6 @@ export const createEcsAdapter = (client: ECSClient): EcsPort => {
             },
           });
         }
-      }
       return found;
     },
 

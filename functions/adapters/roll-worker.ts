@@ -56,6 +56,13 @@ export const parseWorkItem = (record: Pick<SQSRecord, 'messageId' | 'body'>): Ro
   return item as unknown as RollWorkItem;
 };
 
+/**
+ * A roll worker's share of the account's ECS budget: the queue runs DECKHAND_ROLL_CONCURRENCY workers at
+ * most (set by the stack from the event source's maximum concurrency), and each paces to its part.
+ */
+export const rollWorkerEcsShare = (env: NodeJS.ProcessEnv = process.env): number =>
+  1 / Math.max(1, Math.floor(Number(env.DECKHAND_ROLL_CONCURRENCY)) || 1);
+
 export const rollWorkerHandler = (deps: RollWorkerDeps, notifier: Notifier) => {
   const processor = new BatchProcessor(EventType.SQS);
   const rollRecord = async (record: SQSRecord, context?: Context) => {

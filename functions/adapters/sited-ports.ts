@@ -11,11 +11,17 @@ import { createEcsAdapter } from './ecs.ts';
 import { createEcsDeploymentsAdapter } from './ecs-deployments.ts';
 import { perSite } from './site-clients.ts';
 
-/** ECS throttles are per account and Region, so each site gets its own adapter and token buckets. */
-export const createSitedEcs = (home: Home): { ecs: EcsPort; deployments: EcsDeploymentsPort } => {
+/**
+ * ECS throttles are per account and Region, so each site gets its own adapter and token buckets (`share` of
+ * each budget: see createEcsAdapter).
+ */
+export const createSitedEcs = (
+  home: Home,
+  share = 1,
+): { ecs: EcsPort; deployments: EcsDeploymentsPort } => {
   const at = perSite(home, (config) => {
     const client = createEcsClient(config);
-    return { ecs: createEcsAdapter(client), deployments: createEcsDeploymentsAdapter(client) };
+    return { ecs: createEcsAdapter(client, share), deployments: createEcsDeploymentsAdapter(client) };
   });
   return {
     ecs: {

@@ -34,10 +34,15 @@ export interface Wired {
   log: Log;
 }
 
-export const wireCore = (config: DeckhandConfig, home: Home = homeFromEnv()): Wired => ({
+/** `ecsShare`: this function's part of each ECS budget, when several instances run at once by design. */
+export const wireCore = (
+  config: DeckhandConfig,
+  home: Home = homeFromEnv(),
+  { ecsShare = 1 }: { ecsShare?: number } = {},
+): Wired => ({
   config,
   home,
-  ...createSitedEcs(home),
+  ...createSitedEcs(home, ecsShare),
   ledger: createDynamoDbLedger(createDocumentClient(), stateTableName(), systemClock),
   clock: systemClock,
   log: logger,

@@ -22,6 +22,9 @@ export interface RollQueueProps {
   maxConcurrency?: number;
 }
 
+/** Roll workers at once unless told otherwise: SQS's minimum; each paces to its share of ECS's budget. */
+export const defaultRollConcurrency = 2;
+
 /** A worker may wait out a service's lease and ECS's throttling with retries; SQS hides the item meanwhile. */
 const workerTimeout = Duration.minutes(2);
 
@@ -39,6 +42,7 @@ export class RollQueue extends Construct {
     super(scope, id);
     const { config, table, deadLetterQueue } = props;
     this.fanOutAbove = props.fanOutAbove ?? 10;
+    const concurrency = Math.max(2, props.maxConcurrency ?? defaultRollConcurrency);
     this.queue = new Queue(this, 'Queue', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
@@ -51,13 +55,18 @@ export class RollQueue extends Construct {
       handlerName: 'roll-worker',
       description: 'Deckhand: roll one service per queued work item (a deploy that fanned out)',
       timeout: workerTimeout,
-      environment: { DECKHAND_TABLE: table.tableName, DECKHAND_CONFIG: bundledConfigName },
+      environment: {
+        DECKHAND_TABLE: table.tableName,
+        DECKHAND_CONFIG: bundledConfigName,
+        // Each worker paces ECS calls to 1/concurrency of the account's budget (adapters/roll-worker.ts).
+        DECKHAND_ROLL_CONCURRENCY: String(concurrency),
+      },
       bundling: { commandHooks: copyConfigInto(config.jsonFile) },
     });
     this.worker.addEventSource(
       new SqsEventSource(this.queue, {
         batchSize: 10,
-        maxConcurrency: Math.max(2, props.maxConcurrency ?? 2),
+        maxConcurrency: concurrency,
         reportBatchItemFailures: true,
       }),
     );

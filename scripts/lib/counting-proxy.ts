@@ -39,6 +39,8 @@ export class CountingProxy {
   readonly calls: Map<string, number>;
   /** Calls answered with a ThrottlingException, by operation (also counted in `calls`). */
   readonly throttled: Map<string, number>;
+  /** Milliseconds the emulator took to answer, summed by operation (where a slow path hides). */
+  readonly ms: Map<string, number>;
   /** The server-side buckets by operation; `throttle()` replaces them. */
   private readonly buckets: Map<string, ServerBucket>;
   private readonly server: Server;
@@ -47,13 +49,14 @@ export class CountingProxy {
   private constructor(
     server: Server,
     url: string,
-    counts: { calls: Map<string, number>; throttled: Map<string, number> },
+    counts: { calls: Map<string, number>; throttled: Map<string, number>; ms: Map<string, number> },
     buckets: Map<string, ServerBucket>,
   ) {
     this.server = server;
     this.url = url;
     this.calls = counts.calls;
     this.throttled = counts.throttled;
+    this.ms = counts.ms;
     this.buckets = buckets;
   }
 
@@ -62,6 +65,7 @@ export class CountingProxy {
     const calls = new Map<string, number>();
     const buckets = new Map<string, ServerBucket>();
     const throttled = new Map<string, number>();
+    const ms = new Map<string, number>();
     const server = createServer((incoming, outgoing) => {
       const chunks: Buffer[] = [];
       incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -80,6 +84,7 @@ export class CountingProxy {
           outgoing.writeHead(answer.status, answer.headers).end(answer.body);
           return;
         }
+        const sent = performance.now();
         const forward = request(
           {
             host: upstream.hostname,
@@ -90,6 +95,7 @@ export class CountingProxy {
           },
           (answer) => {
             outgoing.writeHead(answer.statusCode ?? 500, answer.headers);
+            answer.on('end', () => ms.set(operation, (ms.get(operation) ?? 0) + performance.now() - sent));
             answer.pipe(outgoing);
           },
         );
@@ -102,7 +108,7 @@ export class CountingProxy {
     return new CountingProxy(
       server,
       `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-      { calls, throttled },
+      { calls, throttled, ms },
       buckets,
     );
   }
@@ -123,6 +129,7 @@ export class CountingProxy {
   reset(): void {
     this.calls.clear();
     this.throttled.clear();
+    this.ms.clear();
   }
 
   snapshot(): Record<string, number> {

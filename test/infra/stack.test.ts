@@ -300,6 +300,10 @@ describe.each([false, true])('Deckhand stack (production: %s)', (production) => 
       ScalingConfig: { MaximumConcurrency: 2 },
       FunctionResponseTypes: ['ReportBatchItemFailures'],
     });
+    // Each worker paces its ECS calls to its share: the budget over the workers that may run at once.
+    expect(resourcesOf(template, 'AWS::Lambda::Function')[worker]?.Properties.Environment).toMatchObject({
+      Variables: { DECKHAND_ROLL_CONCURRENCY: '2' },
+    });
     // The worker rolls and tells: no registration, no PassRole, no listing, no sending.
     const workerActions = actionsOf(roleStatements(template, worker));
     expect(workerActions).toContain('ecs:UpdateService');

@@ -5,14 +5,7 @@
  * SQS events, deleting what they report done, as the event source mapping does.
  */
 import { randomUUID } from 'node:crypto';
-import {
-  CreateQueueCommand,
-  DeleteMessageBatchCommand,
-  ReceiveMessageCommand,
-  SendMessageBatchCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { CreateQueueCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient, createDynamoDbClient, stateTableName } from '#adapters/aws-clients.ts';
 import { createDynamoDbLedger } from '#adapters/dynamodb/ledger.ts';
@@ -28,6 +21,7 @@ import { silentLog } from '#core/ports/log.ts';
 import { handleImageAction } from '#core/use-cases/deploy-image.ts';
 import { CountingProxy } from '../../scripts/lib/counting-proxy.ts';
 import { ecsServerThrottles } from '../../scripts/lib/ecs-throttles.ts';
+import { type Message, SqsEventSource, type SqsWorker } from '../../scripts/lib/sqs-event-source.ts';
 import { ecrUri, fargateService, Seeder, webTaskDefinition } from '../../scripts/lib/seed.ts';
 import { testAccount, testRegion } from '../helpers/aws.ts';
 import { imageOf, runningRevision } from '../helpers/ecs.ts';
@@ -66,79 +60,22 @@ const push = (repository: string, tag: string, time: string) =>
     deployDeps(),
   );
 
-type Worker = (event: SQSEvent) => Promise<SQSBatchResponse>;
-/** A roll worker as one Lambda instance: its own clients (and so its own client-side ECS pacing). */
-const worker = (wrap: (wired: Wired) => Wired = (wired) => wired): Worker => {
-  const wired = wrap({ ...wireCore(config), log: silentLog });
+type Worker = SqsWorker;
+/**
+ * A roll worker as one Lambda instance: its own clients, and so its own client-side ECS pacing, to `ecsShare`
+ * of the account's budget.
+ */
+const worker = (wrap: (wired: Wired) => Wired = (wired) => wired, ecsShare = 1): Worker => {
+  const wired = wrap({ ...wireCore(config, undefined, { ecsShare }), log: silentLog });
   const handler = rollWorkerHandler(wired, wireNotifier(wired));
   return (event) => handler(event, lambdaContext('roll-worker'));
 };
 
-interface Message {
-  MessageId?: string;
-  ReceiptHandle?: string;
-  Body?: string;
-  Attributes?: Record<string, string>;
-}
-
-const receive = async (visibility = 30): Promise<Message[]> =>
-  (
-    await sqs.send(
-      new ReceiveMessageCommand({
-        QueueUrl: queueUrl,
-        MaxNumberOfMessages: 10,
-        VisibilityTimeout: visibility,
-        MessageSystemAttributeNames: ['All'],
-      }),
-    )
-  ).Messages ?? [];
-
-/** Feeds messages to a worker as the event source mapping does; deletes those not reported failed. */
-const feed = async (work: Worker, messages: Message[]): Promise<string[]> => {
-  if (messages.length === 0) return [];
-  const event: SQSEvent = {
-    Records: messages.map((m) => ({
-      messageId: m.MessageId ?? '',
-      receiptHandle: m.ReceiptHandle ?? '',
-      body: m.Body ?? '',
-      attributes: {
-        ApproximateReceiveCount: m.Attributes?.ApproximateReceiveCount ?? '1',
-        SentTimestamp: m.Attributes?.SentTimestamp ?? '0',
-        SenderId: 'deckhand',
-        ApproximateFirstReceiveTimestamp: m.Attributes?.ApproximateFirstReceiveTimestamp ?? '0',
-      },
-      messageAttributes: {},
-      md5OfBody: '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: `arn:aws:sqs:${testRegion()}:${testAccount()}:rolls`,
-      awsRegion: testRegion(),
-    })),
-  };
-  const { batchItemFailures } = await work(event);
-  const failed = batchItemFailures.map((f) => f.itemIdentifier);
-  const done = messages.filter((m) => !failed.includes(m.MessageId ?? ''));
-  if (done.length > 0)
-    await sqs.send(
-      new DeleteMessageBatchCommand({
-        QueueUrl: queueUrl,
-        Entries: done.map((m, index) => ({ Id: String(index), ReceiptHandle: m.ReceiptHandle ?? '' })),
-      }),
-    );
-  return failed;
-};
-
+let source: SqsEventSource;
+const receive = (visibility?: number) => source.receive(visibility);
+const feed = (work: Worker, messages: Message[]) => source.feed(work, messages);
 /** Two workers receive and roll until the queue stays empty. */
-const drain = async (workers: Worker[]) => {
-  await Promise.all(
-    workers.map(async (work) => {
-      for (let empty = 0; empty < 2;) {
-        const messages = await receive();
-        empty = messages.length === 0 ? empty + 1 : 0;
-        await feed(work, messages);
-      }
-    }),
-  );
-};
+const drain = (workers: Worker[]) => source.drain(workers);
 
 /** UpdateService calls that reached ECS (the throttled ones were answered by the proxy). */
 const updates = () => (proxy.calls.get('UpdateService') ?? 0) - (proxy.throttled.get('UpdateService') ?? 0);
@@ -167,6 +104,7 @@ describe('fan-out: a push hitting many services, rolled by workers off SQS, unde
     ({ QueueUrl: queueUrl = '' } = await sqs.send(
       new CreateQueueCommand({ QueueName: `rolls-${randomUUID().slice(0, 8)}` }),
     ));
+    source = new SqsEventSource(sqs, queueUrl, { account: testAccount(), region: testRegion() });
     await createStateTable(createDynamoDbClient(), stateTableName());
     const network = await seed.vpc();
     for (const [repository, targets] of [
@@ -174,7 +112,7 @@ describe('fan-out: a push hitting many services, rolled by workers off SQS, unde
       ['api', api],
     ] as const) {
       await seed.repository(repository);
-      for (const tag of ['1.1.0', '1.2.0', '1.3.0'])
+      for (const tag of ['1.1.0', '1.2.0', '1.3.0', '1.4.0'])
         digests[`${repository}:${tag}`] = await seed.pushImage(repository, tag);
       const image = `${ecrUri(testAccount(), testRegion(), repository)}:1.0.0`;
       const families = [0, 1].map((n) =>
@@ -274,6 +212,21 @@ describe('fan-out: a push hitting many services, rolled by workers off SQS, unde
     expect([...superseded.rollouts.values()].filter((r) => r.status === 'superseded').length).toBeGreaterThan(
       0,
     );
+  });
+
+  it('paces each worker to its share of the budget, so ECS throttles none of their updates', async () => {
+    // ECS at half its documented buckets (others use the rest), shared by two workers: a quarter each.
+    proxy.throttle(ecsServerThrottles(0.5));
+    try {
+      expect((await push('web', '1.4.0', '2026-11-24T13:00:00Z')).outcome).toBe('queued');
+      proxy.reset();
+      await drain([worker(undefined, 0.25), worker(undefined, 0.25)]);
+      expect(proxy.throttled.get('UpdateService') ?? 0).toBe(0);
+      expect(updates()).toBe(web.length);
+      await expectRunning(web, 'web', '1.4.0');
+    } finally {
+      proxy.throttle(ecsServerThrottles());
+    }
   });
 
   it('reports only the item whose roll failed mid-batch; its redelivery resumes it alone', async () => {
