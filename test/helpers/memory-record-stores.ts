@@ -74,6 +74,7 @@ export const memoryReads = (state: MemoryState): LedgerReads => ({
       registrations: pick(state.registrations, keys.registrations),
       freezes: inKeyOrder(state.freezes).filter((freeze) => pipelines.has(freeze.pipeline)),
       scans: pick(state.scans, keys.scans),
+      drift: pick(state.drift, keys.drift),
     });
   },
 });

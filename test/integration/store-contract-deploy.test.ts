@@ -80,6 +80,8 @@ const contract = (make: () => { ledger: Ledger; clock: ManualClock }) => {
         scannedAt: at(0),
       } as const;
       await ledger.scans.put(scan);
+      const drift = { fingerprint: '[["revision","web:1","web:2",[]]]', since: at(0) };
+      await ledger.drift.put(f.serviceKey, drift);
       const freeze = (pipeline: string) => ({ pipeline, until: at(60), reason: 'r', by: 'b', at: at(0) });
       await ledger.freezes.put(freeze(`web-${f.id}`));
       await ledger.freezes.put(freeze(`api-${f.id}`));
@@ -95,6 +97,7 @@ const contract = (make: () => { ledger: Ledger; clock: ManualClock }) => {
         registrations: [`web:1#${f.digest}#app`, `web:1#${f.digest}#sidecar`],
         freezes: [`web-${f.id}`, `gone-${f.id}`],
         scans: [f.digest, other.digest],
+        drift: [f.serviceKey, other.serviceKey],
       });
       expect(view.heads).toEqual(new Map([[f.serviceKey, f.head(3)]]));
       expect([...view.pauses.keys()]).toEqual([f.serviceKey]);
@@ -102,6 +105,7 @@ const contract = (make: () => { ledger: Ledger; clock: ManualClock }) => {
       expect(view.registrations).toEqual(new Map([[`web:1#${f.digest}#app`, 'arn:td/web:2']]));
       expect(view.freezes).toEqual([freeze('*'), freeze(`web-${f.id}`)]);
       expect(view.scans).toEqual(new Map([[f.digest, scan]]));
+      expect(view.drift).toEqual(new Map([[f.serviceKey, drift]]));
       await ledger.freezes.delete('*');
     });
 
@@ -123,6 +127,7 @@ const contract = (make: () => { ledger: Ledger; clock: ManualClock }) => {
         registrations: new Map(),
         freezes: [],
         scans: new Map(),
+        drift: new Map(),
       });
     });
   });

@@ -4,7 +4,7 @@ import type { DriftStore } from '#core/ports/stores.ts';
 import { servicePk } from './items.ts';
 import type { LedgerTable } from './table.ts';
 
-const driftKey = (serviceKey: string) => ({ pk: servicePk(serviceKey), sk: 'drift' });
+export const driftKey = (serviceKey: string) => ({ pk: servicePk(serviceKey), sk: 'drift' });
 
 export const createDriftStore = (table: LedgerTable): DriftStore => ({
   get: (serviceKey) => table.get<DriftState>(driftKey(serviceKey)),

@@ -1,6 +1,14 @@
 /** Several stores' records in one batch read (BatchGetItem), by the keys each store uses. */
-import type { Freeze, Pause, RolloutRecord, ScanRecord, ServiceHead } from '#core/ports/records.ts';
+import type {
+  DriftState,
+  Freeze,
+  Pause,
+  RolloutRecord,
+  ScanRecord,
+  ServiceHead,
+} from '#core/ports/records.ts';
 import { type LedgerReads, type LedgerView, rolloutId } from '#core/ports/stores.ts';
+import { driftKey } from './drift-store.ts';
 import { freezeKey } from './freeze-store.ts';
 import { headKey } from './head-store.ts';
 import { type Key, strip } from './items.ts';
@@ -32,6 +40,8 @@ export const createLedgerReads = (table: LedgerTable): LedgerReads => ({
       want({ pk: `scan#${digest}`, sk: 'scan' }, (view, item) =>
         view.scans.set(digest, item as unknown as ScanRecord),
       );
+    for (const serviceKey of keys.drift ?? [])
+      want(driftKey(serviceKey), (view, item) => view.drift.set(serviceKey, item as unknown as DriftState));
 
     const view: LedgerView = {
       heads: new Map(),
@@ -40,6 +50,7 @@ export const createLedgerReads = (table: LedgerTable): LedgerReads => ({
       registrations: new Map(),
       freezes: [],
       scans: new Map(),
+      drift: new Map(),
     };
     const items = await table.batchGet(
       [...wanted.keys()].map((id) => {

@@ -202,6 +202,8 @@ export interface LedgerKeys {
   /** Pipelines whose ad hoc freezes to read; the freeze of every pipeline (`*`) always comes along. */
   freezes?: readonly string[];
   scans?: readonly string[];
+  /** Services whose last drift report to read. */
+  drift?: readonly string[];
 }
 
 export interface LedgerView {
@@ -212,6 +214,7 @@ export interface LedgerView {
   registrations: Map<string, string>;
   freezes: Freeze[];
   scans: Map<string, ScanRecord>;
+  drift: Map<string, DriftState>;
 }
 
 export const rolloutId = (serviceKey: string, digest: string): string => `${serviceKey}#${digest}`;

@@ -14,7 +14,8 @@
  * Task definitions are described once per revision per run; desiredCount is drift only when configured.
  */
 import { resourceName } from '../arn.ts';
-import type { DeckhandConfig, PipelineConfig } from '../config.ts';
+import type { DeckhandConfig, PipelineConfig, TargetConfig } from '../config.ts';
+import { mapWithConcurrency } from '../concurrency.ts';
 import { errorMessage } from '../errors.ts';
 import { pinnedImage } from '../image-ref.ts';
 import type { DriftItem, DriftKind, DriftOutcome, DriftServiceReport } from '../outcome.ts';
@@ -33,7 +34,7 @@ export interface DriftDeps {
   config: DeckhandConfig;
   home: Home;
   ecs: EcsPort;
-  ledger: Pick<Ledger, 'heads' | 'rollouts' | 'audits' | 'drift'>;
+  ledger: Pick<Ledger, 'reads' | 'heads' | 'rollouts' | 'audits' | 'drift'>;
   clock: Clock;
   log: Log;
 }
@@ -59,22 +60,15 @@ export const detectDrift = async (
   const targets = config.pipelines.flatMap((pipeline) =>
     pipeline.targets.map((target) => ({ pipeline, target, site: siteOfTarget(deps, target) })),
   );
-  const snapshots = new Map<string, ServiceSnapshot>();
-  for (const members of Map.groupBy(targets, (t) => serviceKeyOf(t.target.cluster, '', t.site)).values()) {
-    const { target, site } = members[0] as (typeof targets)[number];
-    const cluster = resourceName(target.cluster);
-    const found = await ecs.describeServices(
-      cluster,
-      [...new Set(members.map((m) => m.target.service))],
-      site,
-    );
-    for (const [name, snapshot] of found) snapshots.set(serviceKeyOf(cluster, name, site), snapshot);
-  }
+  const keys = targets.map(({ target, site }) => serviceKeyOf(target.cluster, target.service, site));
+  // Every service and every record the sweep needs, read together: batches, not a call per service.
+  const [snapshots, view] = await Promise.all([
+    describeAll(targets, ecs),
+    ledger.reads.read({ heads: keys, drift: keys }),
+  ]);
 
-  const reports: DriftServiceReport[] = [];
-  for (const { pipeline, target, site } of targets) {
-    const serviceKey = serviceKeyOf(target.cluster, target.service, site);
-    const describe = describeAt(site);
+  const checked = await mapWithConcurrency(targets, 16, async ({ pipeline, target, site }, index) => {
+    const serviceKey = keys[index] ?? '';
     const base = {
       pipeline: pipeline.name,
       ...(pipeline.team ? { team: pipeline.team } : {}),
@@ -83,13 +77,13 @@ export const detectDrift = async (
       ...(site ? { site } : {}),
     };
     const snapshot = snapshots.get(serviceKey);
-    const head = await ledger.heads.get(serviceKey);
+    const head = view.heads.get(serviceKey);
     let drift: DriftItem[] = [];
     if (snapshot && head) {
       try {
         drift = await driftOf(pipeline, target.containers, snapshot, head.taskDefinition, head.digest, {
           ...deps,
-          describe,
+          describe: describeAt(site),
           now,
           stuckMs,
           base,
@@ -99,16 +93,14 @@ export const detectDrift = async (
         deps.log.warn('drift not checked', { serviceKey, error: errorMessage(error) });
       }
     }
-    const previous = await ledger.drift.get(serviceKey);
+    const previous = view.drift.get(serviceKey);
     const fingerprint = JSON.stringify(
       drift.map(({ kind, expected, actual, fields }) => [kind, expected, actual, fields]),
     );
     if (drift.length === 0) {
-      if (previous) {
-        await ledger.drift.delete(serviceKey);
-        reports.push({ ...base, change: 'resolved', drift: [] });
-      }
-      continue;
+      if (!previous) return undefined;
+      await ledger.drift.delete(serviceKey);
+      return { ...base, change: 'resolved', drift: [] } satisfies DriftServiceReport;
     }
     const since = previous?.since ?? now.toISOString();
     drift = drift.map((item) => ({ ...item, since }));
@@ -117,8 +109,9 @@ export const detectDrift = async (
     const report: DriftServiceReport = { ...base, change, drift };
     if ((pipeline.reconcile || options.reconcile) && head && drift.some((d) => d.kind !== 'stuck'))
       report.reconciled = await reconcile(head, { ...target, site }, eventId, deps);
-    reports.push(report);
-  }
+    return report;
+  });
+  const reports = checked.filter((report) => report !== undefined);
   const all = reports.flatMap((r) => r.drift);
   return {
     kind: 'drift',
@@ -129,6 +122,24 @@ export const detectDrift = async (
     drift: all,
     reason: `${all.length} drift(s) across ${new Set(all.map((d) => `${d.cluster}/${d.service}`)).size} service(s)`,
   };
+};
+
+type Target = { pipeline: PipelineConfig; target: TargetConfig; site: Site | undefined };
+
+/** Every target service, by service key: DescribeServices per cluster, the clusters at once (ECS paces). */
+const describeAll = async (targets: readonly Target[], ecs: EcsPort) => {
+  const snapshots = new Map<string, ServiceSnapshot>();
+  const clusters = [...Map.groupBy(targets, (t) => serviceKeyOf(t.target.cluster, '', t.site)).values()];
+  await Promise.all(
+    clusters.map(async (members) => {
+      const { target, site } = members[0] as Target;
+      const cluster = resourceName(target.cluster);
+      const names = [...new Set(members.map((m) => m.target.service))];
+      const found = await ecs.describeServices(cluster, names, site);
+      for (const [name, snapshot] of found) snapshots.set(serviceKeyOf(cluster, name, site), snapshot);
+    }),
+  );
+  return snapshots;
 };
 
 interface DriftContext extends DriftDeps {
@@ -167,6 +178,9 @@ const driftOf = async (
     }
   }
   const running = snapshot.taskDefinition;
+  const sameRevision = familyRevision(running) === familyRevision(expectedTd);
+  // The service's rollouts explain a revision change or hold its desired count; otherwise not needed.
+  if (sameRevision && !context.config.drift.desiredCount) return drift;
   const rollouts = await context.ledger.rollouts.list(context.serviceKey);
   const latest = rollouts.filter((r) => r.pipeline === pipeline.name && r.toTaskDefinition).at(-1);
   // ECS's circuit breaker put the service back on the previous revision: explained, not drift.
@@ -181,7 +195,7 @@ const driftOf = async (
   ) {
     drift.push(item('desired-count', String(latest.desiredCount), String(snapshot.desiredCount)));
   }
-  if (familyRevision(running) === familyRevision(expectedTd) || explained) return drift;
+  if (sameRevision || explained) return drift;
 
   const [expected, actual] = await Promise.all([context.describe(expectedTd), context.describe(running)]);
   const repositoryImage = (expected.taskDefinition.containerDefinitions ?? []).find((c) =>
