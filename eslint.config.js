@@ -23,7 +23,8 @@ export default tseslint.config(
     languageOptions: {
       globals: globals.node,
       parserOptions: {
-        projectService: { allowDefaultProject: ['*.js'] },
+        // The CLI's launcher is JavaScript, outside tsconfig: a .ts entry would load Node's type stripper.
+        projectService: { allowDefaultProject: ['*.js', 'functions/cli/bin.mjs'] },
         tsconfigRootDir: import.meta.dirname,
       },
     },

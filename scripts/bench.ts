@@ -497,7 +497,9 @@ for (let run = 0; run < runs; run += 1) {
 
 // 5c. Whole processes: `deckhand --help`, and `deckhand check` over one CloudFormation template of 200 task
 // definitions next to checkov on the same file.
-const deckhandBin = join(projectRoot, 'functions', 'cli', 'deckhand.ts');
+// The installed command: bin.mjs running the bundle `npm ci` builds, rebuilt here so it runs this checkout.
+await (await import('./build-cli.ts')).buildCli();
+const deckhandBin = join(projectRoot, 'functions', 'cli', 'bin.mjs');
 const wholeProcess = (command: string, args: string[], env: NodeJS.ProcessEnv = process.env) => {
   const t = performance.now();
   const child = spawnSync(command, args, { encoding: 'utf8', env, maxBuffer: 256 * 1024 * 1024 });

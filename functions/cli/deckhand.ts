@@ -83,13 +83,16 @@ export const main = async (argv: string[], write = (line: string) => console.log
   }
   const { values, positionals } = parsed;
   const config = values.config ? { config: values.config } : {};
-  // Logs go to stderr at WARN so stdout stays the command's output.
   if (command === 'help' || command === '--help' || command === '-h') {
     console.error(usage);
     return 0;
   }
-  const { logger } = await import('#commons/powertools.ts');
-  logger.setLogLevel(values.verbose ? 'DEBUG' : ((process.env.POWERTOOLS_LOG_LEVEL as 'WARN') ?? 'WARN'));
+  // Logs go to stderr at WARN so stdout stays the command's output. `check` logs nothing (the guardrails
+  // are pure), so it does not load the logger.
+  if (command !== 'check') {
+    const { logger } = await import('#commons/powertools.ts');
+    logger.setLogLevel(values.verbose ? 'DEBUG' : ((process.env.POWERTOOLS_LOG_LEVEL as 'WARN') ?? 'WARN'));
+  }
   try {
     switch (command) {
       case 'init':
