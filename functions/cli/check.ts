@@ -4,7 +4,6 @@
  * input named outright (files found in a directory or by a glob are skipped with a reason instead).
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { secretLintProfiler } from '@secretlint/profiler';
 import { resolveConfigPath } from '#adapters/config-file.ts';
 import { type DeckhandConfig, parseConfig } from '#core/config.ts';
 import {
@@ -18,10 +17,6 @@ import { type FileFinding, toSarif } from '#core/guardrails/sarif.ts';
 import type { CheckSubject } from '#core/guardrails/inputs.ts';
 import { expandTargets, type Skipped } from './check-files.ts';
 import { InputError, readJsonFile } from './read-json.ts';
-
-// secretlint profiles every lint by default: a performance mark per rule per scan, buffered for the life
-// of the process, which cost `check` more than its rules did. Nothing here reads the profile.
-secretLintProfiler.setEnabled(false);
 
 export type CheckFormat = 'text' | 'json' | 'sarif';
 

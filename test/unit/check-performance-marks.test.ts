@@ -1,7 +1,7 @@
 /**
  * `deckhand check` scans for secret values with secretlint, whose profiler, on by default, adds some 70
  * performance marks per scanned task definition to the process's timeline and keeps them until exit. The
- * CLI turns it off; this fails if that stops working (say, a second copy of @secretlint/profiler).
+ * guardrails turn it off (also for the Lambdas, where it grew without bound); this fails if that stops working.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -5,11 +5,16 @@
  * container, the field (for the environment, the variable) and the kind of secret; it never carries the value.
  */
 import { lintSource } from '@secretlint/core';
+import { secretLintProfiler } from '@secretlint/profiler';
 import { creator as recommended } from '@secretlint/secretlint-rule-preset-recommend';
 import type { ContainerDefinition } from '../task-definition.ts';
 import { classifyValue, isAllowedName } from './secret-names.ts';
 import { highEntropyRule, jwtRule } from './secret-values.ts';
 import type { SecretHit, TaskDefinitionShape } from './types.ts';
+
+// secretlint profiles every lint by default: performance marks per rule per scan, kept for the life of the
+// process. That cost `deckhand check` more than its rules did, and grew without bound in a warm Lambda.
+secretLintProfiler.setEnabled(false);
 
 interface Line {
   container: string;
