@@ -47,12 +47,26 @@ let sqs: SQSClient;
 let queueUrl: string;
 const ledger = () => createDynamoDbLedger(createDocumentClient(), stateTableName(), systemClock);
 
+/** Each hand-over to the queue: how many items, and how many registrations had reached ECS by then. */
+const handOvers: { items: number; registered: number }[] = [];
+
 /** What a deploying function is wired with: the roll queue, fanning out above 10 services. */
-const deployDeps = (): DeployWired => ({
-  ...wireDeploys(config),
-  log: silentLog,
-  fanOut: { queue: createSqsRollQueue(sqs, queueUrl), above: 10 },
-});
+const deployDeps = (): DeployWired => {
+  const queue = createSqsRollQueue(sqs, queueUrl);
+  return {
+    ...wireDeploys(config),
+    log: silentLog,
+    fanOut: {
+      queue: {
+        enqueue: (items) => {
+          handOvers.push({ items: items.length, registered: proxy.calls.get('RegisterTaskDefinition') ?? 0 });
+          return queue.enqueue(items);
+        },
+      },
+      above: 10,
+    },
+  };
+};
 
 const push = (repository: string, tag: string, time: string) =>
   handleImageAction(
@@ -137,6 +151,11 @@ describe('fan-out: a push hitting many services, rolled by workers off SQS, unde
     expect(outcome.actions.map((a) => a.status)).toEqual(web.map(() => 'queued'));
     expect(proxy.calls.get('RegisterTaskDefinition')).toBe(2);
     expect(updates(), 'the push itself rolls nothing').toBe(0);
+    // A revision at a time: the first family's items were queued before the second family was registered.
+    expect(handOvers).toEqual([
+      { items: web.length / 2, registered: 1 },
+      { items: web.length / 2, registered: 2 },
+    ]);
 
     await drain([worker(), worker()]);
     expect(updates()).toBe(web.length);

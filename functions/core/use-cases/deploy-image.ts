@@ -19,7 +19,7 @@
  *  7–8. Roll (deploy/roll.ts) each service through the one roll operation: under its lease, re-check
  *     newest-wins, UpdateService, advance the head, record the rollout as `rolling`. A deploy hitting more
  *     services than `fanOut.above` instead queues one work item per service (deploy/fan-out.ts) for the
- *     roll workers (roll-work-item.ts), and answers `queued`.
+ *     roll workers (roll-work-item.ts), one revision group at a time (5–8 per group), and answers `queued`.
  *  The ledger is read once up front (deploy/prefetch.ts, one batch read), and a duplicate delivery is
  *  answered from it: the claims are the idempotency record.
  *
@@ -181,16 +181,23 @@ export const deploy = async (request: DeployRequest, deps: DeployDeps): Promise<
 
   await recordHeld(push, verdicts.held);
   const fan = fansOut(push, verdicts.planned.length);
-  const claims = await claim(push, verdicts.planned, prefetched, { lease: !fan });
-  actions.push(...claims.actions);
-  try {
-    const registered = await register(push, claims.claimed, prefetched);
-    actions.push(
-      ...(await (fan ? fanOut(push, fan, claims.claimed, registered) : roll(push, claims, registered))),
-    );
-  } catch (error) {
-    await releaseClaims(push, claims);
-    throw error;
+  // A fan-out goes one revision at a time (claim, register, queue), so the workers roll the first services
+  // while the rest are still being claimed and registered; a retry resumes the claims this event holds.
+  const batches = fan
+    ? [...Map.groupBy(verdicts.planned, (t) => prefetched.registrationKeys.get(t.serviceKey)).values()]
+    : [verdicts.planned];
+  for (const planned of batches) {
+    const claims = await claim(push, planned, prefetched, { lease: !fan });
+    actions.push(...claims.actions);
+    try {
+      const registered = await register(push, claims.claimed, prefetched);
+      actions.push(
+        ...(await (fan ? fanOut(push, fan, claims.claimed, registered) : roll(push, claims, registered))),
+      );
+    } catch (error) {
+      await releaseClaims(push, claims);
+      throw error;
+    }
   }
   return finish(push, actions, false);
 };
