@@ -32,7 +32,8 @@ export class TokenBucket {
   constructor(
     burst: number,
     perSecond: number,
-    now: () => number = Date.now,
+    // Monotonic and sub-millisecond: whole-millisecond wall time can overcount elapsed time and grant early.
+    now: () => number = () => performance.now(),
     sleep: (ms: number) => Promise<void> = (ms) => new Promise((done) => setTimeout(done, ms)),
   ) {
     this.burst = burst;
