@@ -4,3 +4,18 @@ export const bundleTarget = 'node24';
 export const esmRequireBanner =
   "import { createRequire as __deckhandCreateRequire } from 'node:module'; const require = __deckhandCreateRequire(import.meta.url);";
 export const mainFields = ['module', 'main'];
+
+/**
+ * Packages the Lambda bundles replace, with the replacement's path from the project root (esbuild resolves an
+ * alias in its working directory: the project root for the CDK and `npm run build`). The SDK's default
+ * credential chain becomes the environment alone, which is where Lambda puts the role's credentials
+ * (functions/adapters/lambda-credentials.ts says why that is the same answer).
+ */
+export const lambdaAliases: Record<string, string> = {
+  '@aws-sdk/credential-provider-node': './functions/adapters/lambda-credentials.ts',
+};
+
+/** The aliases as NodejsFunction `esbuildArgs` (`--alias:<package>=<path>`). */
+export const lambdaEsbuildArgs = {
+  '--alias': Object.entries(lambdaAliases).map(([name, path]) => `${name}=${path}`),
+};

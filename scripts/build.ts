@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { build, type Metafile, type Plugin } from 'esbuild';
-import { bundleTarget, esmRequireBanner, mainFields } from '../infra/bundling.ts';
+import { bundleTarget, esmRequireBanner, lambdaAliases, mainFields } from '../infra/bundling.ts';
 import { projectRoot } from './lib/moto.ts';
 
 export const handlerNames = (): string[] =>
@@ -19,13 +19,14 @@ export const handlerNames = (): string[] =>
 export const metafilePath = (outfile: string): string => join(dirname(outfile), 'meta.json');
 
 /**
- * Bundles one entry the way Deckhand ships its functions, and writes its metafile beside it; the bench
- * builds its reference bundle, and variants through `plugins`, with it.
+ * Bundles one entry with the settings Deckhand ships its functions with, and writes its metafile beside it;
+ * the bench builds its reference bundle, and variants through `plugins`, with it. `alias` is what the
+ * handlers add (`buildHandler`): a plain `bundle` replaces no package.
  */
 export const bundle = async (
   entry: string,
   outfile: string,
-  options: { plugins?: Plugin[] } = {},
+  options: { plugins?: Plugin[]; alias?: Record<string, string> } = {},
 ): Promise<string> => {
   const { metafile } = await build({
     entryPoints: [entry],
@@ -44,13 +45,21 @@ export const bundle = async (
     nodePaths: [join(projectRoot, 'node_modules')],
     logLevel: 'warning',
     plugins: options.plugins ?? [],
+    alias: options.alias ?? {},
   });
   writeFileSync(metafilePath(outfile), JSON.stringify(metafile));
   return outfile;
 };
 
+/** The replacements the stack's functions are built with (infra/bundling.ts), from the project root. */
+const handlerAliases = Object.fromEntries(
+  Object.entries(lambdaAliases).map(([name, path]) => [name, join(projectRoot, path)]),
+);
+
 export const buildHandler = (name: string, outdir = join(projectRoot, 'dist', name)): Promise<string> =>
-  bundle(join(projectRoot, 'functions', 'handlers', `${name}.ts`), join(outdir, 'index.mjs'));
+  bundle(join(projectRoot, 'functions', 'handlers', `${name}.ts`), join(outdir, 'index.mjs'), {
+    alias: handlerAliases,
+  });
 
 /** The inputs that put the most bytes into a bundle (minified bytes in the output), largest first. */
 export const heaviestInputs = (outfile: string, count = 5): { path: string; bytes: number }[] => {

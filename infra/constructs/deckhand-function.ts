@@ -4,7 +4,7 @@ import { Architecture, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, type NodejsFunctionProps, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { bundleTarget, esmRequireBanner, mainFields } from '../bundling.ts';
+import { bundleTarget, esmRequireBanner, lambdaEsbuildArgs, mainFields } from '../bundling.ts';
 import { handlerEntry } from './paths.ts';
 import { functionRolePath } from './places.ts';
 
@@ -68,6 +68,7 @@ export class DeckhandFunction extends NodejsFunction {
         bundleAwsSDK: true,
         externalModules: [],
         banner: esmRequireBanner,
+        esbuildArgs: lambdaEsbuildArgs,
         ...rest.bundling,
       },
     });
