@@ -45,8 +45,10 @@ export default tseslint.config(
     },
   },
   {
-    // Lean bundles: zod's `z` export (also behind Powertools Parser's schemas) keeps all of zod in a bundle.
+    // Lean bundles: zod's classic API (and Powertools Parser's schemas, written in it) keeps all of zod in a
+    // bundle; zod/mini's functions are taken one by one, unless the `z` object holding them all is imported.
     files: ['functions/**'],
+    ignores: ['functions/core/zod.ts'],
     rules: {
       'no-restricted-syntax': [
         'error',
@@ -54,14 +56,19 @@ export default tseslint.config(
         { selector: 'TSEnumDeclaration', message: 'Use a union of string literals.' },
         {
           selector:
-            "ImportDeclaration[source.value='zod'][importKind='value'] > :matches(ImportSpecifier[imported.name='z'], ImportDefaultSpecifier)",
-          message: "Use `import * as z from 'zod'`: the named `z` bundles every zod module and locale.",
+            "ImportDeclaration[source.value=/zod\\.ts$/][importKind='value'] > :matches(ImportSpecifier[imported.name='z'], ImportDefaultSpecifier)",
+          message: "Use `import * as z from '…/zod.ts'`: the named `z` bundles every zod function.",
         },
       ],
       'no-restricted-imports': [
         'error',
         {
           patterns: [
+            {
+              group: ['zod', 'zod/*'],
+              message:
+                "Use `import * as z from '#core/zod.ts'` (functions/core/zod.ts: zod/mini, with messages).",
+            },
             {
               group: ['@aws-lambda-powertools/parser/schemas/*'],
               message: 'Its zod import bundles all of zod; see functions/core/events/eventbridge.ts.',

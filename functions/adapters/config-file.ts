@@ -6,7 +6,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { extname, isAbsolute, resolve } from 'node:path';
-import { type DeckhandConfig, parseConfig } from '#core/config.ts';
+import { parseBundledConfig } from '#core/bundled-config.ts';
+import type { DeckhandConfig } from '#core/config.ts';
 import { ConfigError } from '#core/errors.ts';
 
 export const defaultConfigNames = ['deckhand.config.yaml', 'deckhand.config.yml', 'deckhand.config.json'];
@@ -52,10 +53,13 @@ const parseConfigJson = (text: string, source: string): DeckhandConfig => {
       { cause: error },
     );
   }
-  return parseConfig(raw, source);
+  return parseBundledConfig(raw, source);
 };
 
-/** The Lambdas' loader: the JSON config beside the bundle (or the named file), validated. */
+/**
+ * The Lambdas' loader: the JSON config beside the bundle (or the named file), checked against the schema;
+ * `cdk synth` validated it in full (`parseBundledConfig` says what that leaves out).
+ */
 export const loadConfigFile = (explicit?: string): DeckhandConfig => {
   const path = resolveConfigPath(explicit);
   return parseConfigJson(readConfigText(path), path);

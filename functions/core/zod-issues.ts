@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import type * as z from './zod.ts';
 
 /** `pipelines[1].targets[0].cluster` from zod's path array. */
 export const formatPath = (path: readonly PropertyKey[]): string =>
@@ -9,7 +9,7 @@ export const formatPath = (path: readonly PropertyKey[]): string =>
     .join('');
 
 /** One line per issue: `path: message`, with "required" for missing keys. */
-export const formatIssues = (error: z.ZodError): string[] =>
+export const formatIssues = (error: z.core.$ZodError): string[] =>
   error.issues.map((issue) => {
     const missing = issue.code === 'invalid_type' && /received undefined/.test(issue.message);
     return `${formatPath(issue.path) || '(root)'}: ${missing ? 'required' : issue.message}`;

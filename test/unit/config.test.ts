@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseConfigText } from '#cli/config-yaml.ts';
+import { parseBundledConfig } from '#core/bundled-config.ts';
 import { configJsonSchema, matchingPipelines, parseConfig } from '#core/config.ts';
 import { issuesOf } from '../helpers/config.ts';
 import { sampleHome } from '../helpers/home.ts';
@@ -57,6 +58,51 @@ describe('configuration', () => {
   it('rejects an invalid tag policy at its path', () => {
     const issues = issuesOf({ pipelines: [pipeline({ tags: 'semver:>>x' })] });
     expect(issues.join('\n')).toMatch(/^pipelines\[0\]\.tags: not a semver range/m);
+  });
+
+  it('checks tag policies, crons, time zones and rule IDs with their parsers, each at its path', () => {
+    const window = { cron: '0 17 * * FRI', duration: '1h', reason: 'weekend' };
+    const issues = issuesOf({
+      freeze: [{ ...window, cron: '61 * * * *' }],
+      guardrails: {
+        rules: { 'TD-999': 'block', 'TD-001': 'warn' },
+        environments: { prod: { clusters: ['prod-*'], freeze: [{ ...window, timezone: 'Mars/Olympus' }] } },
+      },
+      pipelines: [pipeline({ tags: 'regex:(', guardrails: { 'XX-001': 'off' } })],
+    });
+    expect(issues).toEqual([
+      expect.stringMatching(/^pipelines\[0\]\.tags: not a valid regular expression/),
+      'pipelines[0].guardrails.XX-001: unknown rule id',
+      expect.stringMatching(/^freeze\[0\]\.cron: invalid cron "61 \* \* \* \*"/),
+      'guardrails.rules.TD-999: unknown rule id',
+      expect.stringMatching(/^guardrails\.environments\.prod\.freeze\[0\]\.timezone: unknown time zone/),
+    ]);
+  });
+
+  it('reads back, in a function, the copy of the config cdk synth bundles', () => {
+    const configs = [
+      parseConfigText(readFileSync('infra/deckhand.config.example.yaml', 'utf8'), 'example'),
+      parseConfig(
+        {
+          accounts: { shared: { id: '111111111111', region: 'eu-west-1' } },
+          pipelines: [
+            pipeline({ repository: { account: 'shared', name: 'web' }, tags: 'semver:^1' }),
+            pipeline({ name: 'web-prod', repository: undefined, promote: { from: 'web-staging' } }),
+          ],
+        },
+        'cross-account',
+      ),
+    ];
+    expect(configs[0]?.pipelines.some((p) => p.promote)).toBe(true);
+    for (const config of configs) {
+      const bundled: unknown = JSON.parse(JSON.stringify(config));
+      expect(parseBundledConfig(bundled, 'deckhand.config.json')).toEqual(config);
+    }
+  });
+
+  it('reads config as written in a function as parseConfig does', () => {
+    const raw = { pipelines: [pipeline({ tags: 'main-*' })], teams: { web: {} } };
+    expect(parseBundledConfig(raw, 'written.json')).toEqual(parseConfig(raw, 'written.json'));
   });
 
   it('rejects YAML that does not parse, naming the file', () => {

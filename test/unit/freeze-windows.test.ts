@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { freezeWindowsSchema, type FreezeWindow } from '../../functions/core/freeze/schema.ts';
-import { activeFreeze, cronIssue } from '../../functions/core/freeze/windows.ts';
+import { activeFreeze, cronIssue, windowIssues } from '../../functions/core/freeze/windows.ts';
 
 const at = (iso: string) => new Date(iso);
 const minute = 60_000;
@@ -249,20 +249,32 @@ describe('schema', () => {
   it('names the path of each problem', () => {
     expect(
       issues([
-        { cron: '61 * * * *', duration: '1h', reason: 'bad minute' },
+        { cron: '0 17 * * FRI', duration: '1h', reason: 'fine' },
         { from: '2026-01-02T00:00:00Z', until: '2026-01-01T00:00:00Z', reason: 'backwards' },
         { from: '2026-01-01T00:00:00Z', until: '2026-01-01T00:00:00Z', reason: 'empty' },
-        { cron: '0 17 * * FRI', duration: '1h', timezone: 'Mars/Olympus', reason: 'bad zone' },
-        { cron: '0 0 17 * * FRI', duration: '1h', reason: 'seconds' },
+        { cron: '0 17 * * FRI', duration: '1h', reason: ' ' },
         { cron: '0 17 * * FRI', duration: 'soon', reason: 'bad duration' },
       ]),
     ).toEqual([
-      { path: [0, 'cron'], message: expect.stringMatching(/^invalid cron "61 \* \* \* \*"/) },
       { path: [1, 'until'], message: 'until must be after from' },
       { path: [2, 'until'], message: 'until must be after from' },
-      { path: [3, 'timezone'], message: expect.stringMatching(/^unknown time zone "Mars\/Olympus"/) },
-      { path: [4, 'cron'], message: expect.stringMatching(/has 6 \(seconds and year fields/) },
-      { path: [5, 'duration'], message: 'a duration like "90m" or "63h"' },
+      { path: [3, 'reason'], message: expect.stringMatching(/^Too small/) },
+      { path: [4, 'duration'], message: 'a duration like "90m" or "63h"' },
+    ]);
+  });
+
+  it('leaves crons and zones to the cron parser, which names the path of each it cannot use', () => {
+    const windows = freezeWindowsSchema.parse([
+      { cron: '61 * * * *', duration: '1h', reason: 'bad minute' },
+      { cron: '0 17 * * FRI', duration: '1h', reason: 'fine' },
+      { cron: '0 17 * * FRI', duration: '1h', timezone: 'Mars/Olympus', reason: 'bad zone' },
+      { cron: '0 0 17 * * FRI', duration: '1h', reason: 'seconds' },
+      { from: '2026-01-01T00:00:00Z', until: '2026-01-02T00:00:00Z', reason: 'fixed' },
+    ]);
+    expect(windowIssues(windows)).toEqual([
+      { path: [0, 'cron'], message: expect.stringMatching(/^invalid cron "61 \* \* \* \*"/) },
+      { path: [2, 'timezone'], message: expect.stringMatching(/^unknown time zone "Mars\/Olympus"/) },
+      { path: [3, 'cron'], message: expect.stringMatching(/has 6 \(seconds and year fields/) },
     ]);
   });
 });

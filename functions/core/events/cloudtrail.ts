@@ -1,27 +1,30 @@
 /** "AWS API Call via CloudTrail" events for ECS, as EventBridge delivers them. */
 import { EventBridgeSchema } from './eventbridge.ts';
-import * as z from 'zod';
+import * as z from '../zod.ts';
 
 const loose = z.record(z.string(), z.unknown());
 
-export const ecsApiCallSchema = EventBridgeSchema.extend({
+export const ecsApiCallSchema = z.extend(EventBridgeSchema, {
   source: z.literal('aws.ecs'),
   'detail-type': z.literal('AWS API Call via CloudTrail'),
   detail: z.object({
     eventSource: z.string(),
-    eventName: z.string().min(1),
-    eventID: z.string().optional(),
-    eventTime: z.string().optional(),
-    errorCode: z.string().optional(),
-    userIdentity: z
-      .object({
-        arn: z.string().optional(),
-        sessionContext: z.object({ sessionIssuer: z.object({ arn: z.string().optional() }).optional() }).optional(),
-      })
-      .default({}),
+    eventName: z.string().check(z.minLength(1)),
+    eventID: z.optional(z.string()),
+    eventTime: z.optional(z.string()),
+    errorCode: z.optional(z.string()),
+    userIdentity: z._default(
+      z.object({
+        arn: z.optional(z.string()),
+        sessionContext: z.optional(
+          z.object({ sessionIssuer: z.optional(z.object({ arn: z.optional(z.string()) })) }),
+        ),
+      }),
+      {},
+    ),
     // CloudTrail may truncate these; Deckhand re-reads the object with Describe*.
-    requestParameters: loose.nullish(),
-    responseElements: loose.nullish(),
+    requestParameters: z.nullish(loose),
+    responseElements: z.nullish(loose),
   }),
 });
 export type EcsApiCall = z.infer<typeof ecsApiCallSchema>;

@@ -1,55 +1,61 @@
 /** ECS service, deployment and task events as EventBridge delivers them. */
 import { EventBridgeSchema } from './eventbridge.ts';
-import * as z from 'zod';
+import * as z from '../zod.ts';
 
-const serviceArn = z.string().regex(/^arn:aws[a-z-]*:ecs:[^:]*:\d{12}:service\//, 'must be an ECS service ARN');
+const serviceArn = z.string().check(z.regex(/^arn:aws[a-z-]*:ecs:[^:]*:\d{12}:service\//, 'must be an ECS service ARN'));
+const text = z.string().check(z.minLength(1));
 
-export const ecsServiceEventSchema = EventBridgeSchema.extend({
-  source: z.literal('aws.ecs'),
-  'detail-type': z.enum(['ECS Deployment State Change', 'ECS Service Action']),
-  resources: z.array(serviceArn).min(1),
-  detail: z.object({
-    eventType: z.string().optional(),
-    eventName: z.string().min(1),
-    deploymentId: z.string().optional(),
-    clusterArn: z.string().optional(),
-    updatedAt: z.string().optional(),
-    createdAt: z.string().optional(),
-    reason: z.string().optional(),
-  }),
-}).superRefine((event, context) => {
-  // A deployment event without its id cannot be matched to anything.
-  if (event.detail.eventName.startsWith('SERVICE_DEPLOYMENT_') && !event.detail.deploymentId) {
-    context.addIssue({ code: 'custom', path: ['detail', 'deploymentId'], message: 'required for a deployment event' });
-  }
-});
+export const ecsServiceEventSchema = z
+  .extend(EventBridgeSchema, {
+    source: z.literal('aws.ecs'),
+    'detail-type': z.enum(['ECS Deployment State Change', 'ECS Service Action']),
+    resources: z.array(serviceArn).check(z.minLength(1)),
+    detail: z.object({
+      eventType: z.optional(z.string()),
+      eventName: text,
+      deploymentId: z.optional(z.string()),
+      clusterArn: z.optional(z.string()),
+      updatedAt: z.optional(z.string()),
+      createdAt: z.optional(z.string()),
+      reason: z.optional(z.string()),
+    }),
+  })
+  .check(
+    z.superRefine((event, context) => {
+      // A deployment event without its id cannot be matched to anything.
+      if (event.detail.eventName.startsWith('SERVICE_DEPLOYMENT_') && !event.detail.deploymentId) {
+        context.addIssue({ code: 'custom', path: ['detail', 'deploymentId'], message: 'required for a deployment event' });
+      }
+    }),
+  );
 export type EcsServiceEvent = z.infer<typeof ecsServiceEventSchema>;
 
-export const ecsTaskEventSchema = EventBridgeSchema.extend({
+export const ecsTaskEventSchema = z.extend(EventBridgeSchema, {
   source: z.literal('aws.ecs'),
   'detail-type': z.literal('ECS Task State Change'),
   detail: z.object({
-    taskArn: z.string().min(1),
-    clusterArn: z.string().min(1),
-    taskDefinitionArn: z.string().min(1),
-    lastStatus: z.string().min(1),
-    group: z.string().optional(),
-    version: z.number().int(),
-    stopCode: z.string().optional(),
-    stoppedReason: z.string().optional(),
-    stoppedAt: z.string().optional(),
-    containers: z
-      .array(
+    taskArn: text,
+    clusterArn: text,
+    taskDefinitionArn: text,
+    lastStatus: text,
+    group: z.optional(z.string()),
+    version: z.number().check(z.int()),
+    stopCode: z.optional(z.string()),
+    stoppedReason: z.optional(z.string()),
+    stoppedAt: z.optional(z.string()),
+    containers: z._default(
+      z.array(
         z.object({
-          name: z.string().optional(),
-          image: z.string().optional(),
-          imageDigest: z.string().optional(),
-          exitCode: z.number().int().optional(),
-          reason: z.string().optional(),
-          lastStatus: z.string().optional(),
+          name: z.optional(z.string()),
+          image: z.optional(z.string()),
+          imageDigest: z.optional(z.string()),
+          exitCode: z.optional(z.number().check(z.int())),
+          reason: z.optional(z.string()),
+          lastStatus: z.optional(z.string()),
         }),
-      )
-      .default([]),
+      ),
+      [],
+    ),
   }),
 });
 export type EcsTaskEvent = z.infer<typeof ecsTaskEventSchema>;

@@ -1,9 +1,8 @@
 /**
- * The EventBridge envelope, field for field as Powertools Parser's `EventBridgeSchema`. Powertools' module
- * reaches zod through its `z` export (`z.iso`), which keeps every zod module and locale in a bundle
- * (~450 KB); through `import * as z` a function carries only the zod it uses.
+ * The EventBridge envelope, field for field as Powertools Parser's `EventBridgeSchema`, in `zod/mini`:
+ * Powertools' module is written in zod's classic API, which keeps all of zod in a bundle.
  */
-import * as z from 'zod';
+import * as z from '../zod.ts';
 
 export const EventBridgeSchema = z.object({
   version: z.string(),
@@ -15,5 +14,5 @@ export const EventBridgeSchema = z.object({
   resources: z.array(z.string()),
   'detail-type': z.string(),
   detail: z.unknown(),
-  'replay-name': z.string().optional(),
+  'replay-name': z.optional(z.string()),
 });

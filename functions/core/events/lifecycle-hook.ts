@@ -4,7 +4,7 @@
  * (../shared/payloads/ecs-lifecycle-hook-*.json, ecs-hook-state-change-*.json).
  */
 import { EventBridgeSchema } from './eventbridge.ts';
-import * as z from 'zod';
+import * as z from '../zod.ts';
 
 export const lifecycleStages = [
   'RECONCILE_SERVICE',
@@ -18,20 +18,22 @@ export const lifecycleStages = [
 ] as const;
 export type LifecycleStage = (typeof lifecycleStages)[number];
 
-const weights = z.record(z.string(), z.number()).default({});
+const serviceArn = z.string().check(z.regex(/^arn:aws[a-z-]*:ecs:[^:]*:\d{12}:service\//, 'an ECS service ARN'));
+const weights = z._default(z.record(z.string(), z.number()), {});
+const text = z.string().check(z.minLength(1));
 
 export const lifecycleHookSchema = z.object({
-  executionId: z.string().min(1),
+  executionId: text,
   lifecycleStage: z.enum(lifecycleStages),
   /** The service-deployment ARN, not the service's. */
-  resourceArn: z.string().regex(/^arn:aws[a-z-]*:ecs:[^:]*:\d{12}:service-deployment\//, 'a service-deployment ARN'),
+  resourceArn: z.string().check(z.regex(/^arn:aws[a-z-]*:ecs:[^:]*:\d{12}:service-deployment\//, 'a service-deployment ARN')),
   executionDetails: z.object({
-    serviceArn: z.string().regex(/^arn:aws[a-z-]*:ecs:[^:]*:\d{12}:service\//, 'an ECS service ARN'),
-    targetServiceRevisionArn: z.string().min(1),
+    serviceArn,
+    targetServiceRevisionArn: text,
     testTrafficWeights: weights,
     productionTrafficWeights: weights,
   }),
-  hookDetails: z.unknown().optional(),
+  hookDetails: z.optional(z.unknown()),
 });
 export type LifecycleHookInput = z.infer<typeof lifecycleHookSchema>;
 
@@ -41,17 +43,17 @@ export interface LifecycleHookResponse {
   callBackDelay?: number;
 }
 
-export const hookStateChangeSchema = EventBridgeSchema.extend({
+export const hookStateChangeSchema = z.extend(EventBridgeSchema, {
   source: z.literal('aws.ecs'),
   'detail-type': z.literal('ECS Hook State Change'),
   detail: z.object({
-    eventName: z.string().min(1),
-    hookId: z.string().min(1),
-    hookType: z.string().optional(),
-    expiresAt: z.string().optional(),
-    lifecycleStage: z.string().optional(),
-    serviceArn: z.string().regex(/^arn:aws[a-z-]*:ecs:[^:]*:\d{12}:service\//, 'an ECS service ARN'),
-    serviceDeploymentArn: z.string().min(1),
+    eventName: text,
+    hookId: text,
+    hookType: z.optional(z.string()),
+    expiresAt: z.optional(z.string()),
+    lifecycleStage: z.optional(z.string()),
+    serviceArn,
+    serviceDeploymentArn: text,
   }),
 });
 export type HookStateChange = z.infer<typeof hookStateChangeSchema>;

@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import type * as z from '../zod.ts';
 import { withoutNulls } from '../absent.ts';
 import { RejectedEventError } from '../errors.ts';
 import { type OutcomeKindName, rejected } from '../outcome.ts';
@@ -17,7 +17,7 @@ export const eventIdOf = (input: unknown): string => {
  * Validates an event without throwing: a failure names the event id and the first bad field. Nulls are
  * absent fields (withoutNulls), so an optional field sent as null is accepted as missing.
  */
-export const parseEvent = <S extends z.ZodType>(schema: S, input: unknown): Parsed<z.infer<S>> => {
+export const parseEvent = <S extends z.ZodMiniType>(schema: S, input: unknown): Parsed<z.infer<S>> => {
   const result = schema.safeParse(withoutNulls(input));
   if (result.success) return { ok: true, event: result.data };
   const issue = innermost(result.error.issues[0]);
@@ -44,7 +44,7 @@ const innermost = (issue: Issue | undefined): Issue | undefined => {
  * A use case's first step: the event as its schema reads it, with the fields every outcome repeats; or, for
  * bad input, the `rejected` outcome (logged once, naming the event and the field).
  */
-export const acceptEvent = <K extends OutcomeKindName, S extends z.ZodType<{ id: string; 'detail-type': string }>>(
+export const acceptEvent = <K extends OutcomeKindName, S extends z.ZodMiniType<{ id: string; 'detail-type': string }>>(
   kind: K,
   schema: S,
   input: unknown,

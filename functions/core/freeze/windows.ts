@@ -52,6 +52,19 @@ export const cronIssue = (cron: string, timezone: string): string | undefined =>
   return undefined;
 };
 
+/** What `parseConfig` adds to the schema for a list of windows: each unusable cron or zone, at its path. */
+export const windowIssues = (
+  windows: readonly FreezeWindow[],
+): { path: (string | number)[]; message: string }[] =>
+  windows.flatMap((window, index) => {
+    if (!('cron' in window)) return [];
+    const issue = cronIssue(window.cron, window.timezone);
+    if (!issue) return [];
+    // Blame the time zone when it fails even with a cron that can't be wrong.
+    const field = cronIssue('* * * * *', window.timezone) ? 'timezone' : 'cron';
+    return [{ path: [index, field], message: issue }];
+  });
+
 const fail = (window: FreezeWindow, problem: string): never => {
   throw new Error(`freeze window "${window.reason}": ${problem}`);
 };

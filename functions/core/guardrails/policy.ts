@@ -3,106 +3,117 @@
  * clusters), per pipeline and per enforcement point, and waivers that must expire.
  */
 import picomatch from 'picomatch';
-import * as z from 'zod';
+import * as z from '../zod.ts';
 import { resourceName } from '../arn.ts';
 import { freezeWindowsSchema } from '../freeze/schema.ts';
-import { ruleIds } from './catalogue.ts';
 import type { EnforcementPoint, GuardrailSettings, Mode } from './types.ts';
 
 const modeSchema = z.enum(['off', 'audit', 'warn', 'block']);
-const ruleId = z.string().refine((id) => ruleIds.includes(id), { message: 'unknown rule id' });
+const text = z.string().check(z.minLength(1));
+const texts = (fallback: string[] = []) => z._default(z.array(text), fallback);
 
 const ruleSettingSchema = z.union([
   modeSchema,
   z.strictObject({
-    mode: modeSchema.optional(),
+    mode: z.optional(modeSchema),
     points: z
-      .partialRecord(z.enum(['ci', 'pre-deploy', 'runtime', 'admission']), modeSchema)
-      .optional()
-      .describe('A different mode per enforcement point'),
+      .optional(z.partialRecord(z.enum(['ci', 'pre-deploy', 'runtime', 'admission']), modeSchema))
+      .check(z.describe('A different mode per enforcement point')),
     onError: z
-      .enum(['fail', 'ignore'])
-      .optional()
-      .describe('When the rule cannot decide: fail closed or open'),
+      .optional(z.enum(['fail', 'ignore']))
+      .check(z.describe('When the rule cannot decide: fail closed or open')),
     remediate: z
-      .enum(['deregister', 'rollback'])
-      .optional()
-      .describe(
-        'Out-of-band changes only: deregister the revision, or roll the service back to its last compliant one',
+      .optional(z.enum(['deregister', 'rollback']))
+      .check(
+        z.describe(
+          'Out-of-band changes only: deregister the revision, or roll the service back to its last compliant one',
+        ),
       ),
   }),
 ]);
 export type RuleSetting = z.infer<typeof ruleSettingSchema>;
 
-export const ruleSettingsSchema = z.record(ruleId, ruleSettingSchema);
+/**
+ * Rule modes by rule ID. `parseConfig` checks the IDs against the catalogue (`unknownRuleIds`), which would
+ * bring every rule into any bundle that reads the config.
+ */
+export const ruleSettingsSchema = z.record(z.string(), ruleSettingSchema);
 
 const waiverSchema = z.strictObject({
-  id: z.string().min(1),
-  rules: z.array(z.string().regex(/^(\*|[A-Z]+-\*|[A-Z]+-\d{3})$/, 'a rule id, "TD-*" or "*"')).min(1),
-  match: z
-    .strictObject({
-      clusters: z.array(z.string()).optional(),
-      services: z.array(z.string()).optional(),
-      families: z.array(z.string()).optional(),
-      images: z.array(z.string()).optional(),
-    })
-    .default({}),
-  reason: z.string().min(20, 'say why in at least 20 characters'),
-  owner: z.string().min(1),
-  expires: z.iso.date().or(z.iso.datetime()).describe('Required: a waiver always ends'),
+  id: text,
+  rules: z
+    .array(z.string().check(z.regex(/^(\*|[A-Z]+-\*|[A-Z]+-\d{3})$/, 'a rule id, "TD-*" or "*"')))
+    .check(z.minLength(1)),
+  match: z._default(
+    z.strictObject({
+      clusters: z.optional(z.array(z.string())),
+      services: z.optional(z.array(z.string())),
+      families: z.optional(z.array(z.string())),
+      images: z.optional(z.array(z.string())),
+    }),
+    {},
+  ),
+  reason: z.string().check(z.minLength(20, 'say why in at least 20 characters')),
+  owner: text,
+  expires: z.union([z.iso.date(), z.iso.datetime()]).check(z.describe('Required: a waiver always ends')),
 });
 export type Waiver = z.infer<typeof waiverSchema>;
 
 export const guardrailsSchema = z
   .strictObject({
-    profile: z.enum(['baseline', 'restricted']).default('baseline'),
-    requiredTagKeys: z.array(z.string().min(1)).default([]),
-    allowedRegistries: z
-      .array(z.string().min(1))
-      .default(['ecr', 'public.ecr.aws'])
-      .describe('Hosts, optionally with a path prefix; "ecr" is any private ECR registry'),
-    allowedCapabilities: z.array(z.string().min(1)).default(['NET_BIND_SERVICE']),
-    secretEnvNames: z
-      .array(z.string().min(1))
-      .default([])
-      .describe(
+    profile: z._default(z.enum(['baseline', 'restricted']), 'baseline'),
+    requiredTagKeys: texts(),
+    allowedRegistries: texts(['ecr', 'public.ecr.aws']).check(
+      z.describe('Hosts, optionally with a path prefix; "ecr" is any private ECR registry'),
+    ),
+    allowedCapabilities: texts(['NET_BIND_SERVICE']),
+    secretEnvNames: texts().check(
+      z.describe(
         'TD-009: extra words or names that mark a secret-holding environment variable (any case and position)',
       ),
-    allowedEnvNames: z
-      .array(z.string().min(1))
-      .default([])
-      .describe('TD-009, TD-010: environment names or globs (any case) known to hold no secret'),
-    allowedSecretAccounts: z.array(z.string().regex(/^\d{12}$/)).default([]),
-    fargatePlatformVersions: z
-      .record(z.string(), z.string())
-      .default({ LINUX: '1.4.0', WINDOWS_SERVER: '1.0.0' }),
-    rules: ruleSettingsSchema.default({}),
-    environments: z
-      .record(
+    ),
+    allowedEnvNames: texts().check(
+      z.describe('TD-009, TD-010: environment names or globs (any case) known to hold no secret'),
+    ),
+    allowedSecretAccounts: z._default(z.array(z.string().check(z.regex(/^\d{12}$/))), []),
+    fargatePlatformVersions: z._default(z.record(z.string(), z.string()), {
+      LINUX: '1.4.0',
+      WINDOWS_SERVER: '1.0.0',
+    }),
+    rules: z._default(ruleSettingsSchema, {}),
+    environments: z._default(
+      z.record(
         z.string(),
         z.strictObject({
-          clusters: z.array(z.string().min(1)).min(1).describe('Cluster name globs'),
-          production: z.boolean().default(false),
-          rules: ruleSettingsSchema.default({}),
-          freeze: freezeWindowsSchema.describe('Freeze windows for pipelines deploying to these clusters'),
+          clusters: z.array(text).check(z.minLength(1), z.describe('Cluster name globs')),
+          production: z._default(z.boolean(), false),
+          rules: z._default(ruleSettingsSchema, {}),
+          freeze: freezeWindowsSchema.check(
+            z.describe('Freeze windows for pipelines deploying to these clusters'),
+          ),
         }),
-      )
-      .default({}),
-    waivers: z.array(waiverSchema).default([]),
-    ignoreRoles: z.array(z.string()).default([]).describe('Role ARN globs whose ECS changes are not audited'),
+      ),
+      {},
+    ),
+    waivers: z._default(z.array(waiverSchema), []),
+    ignoreRoles: z
+      ._default(z.array(z.string()), [])
+      .check(z.describe('Role ARN globs whose ECS changes are not audited')),
   })
-  .superRefine((guardrails, context) => {
-    const seen = new Set<string>();
-    guardrails.waivers.forEach((waiver, index) => {
-      if (seen.has(waiver.id))
-        context.addIssue({
-          code: 'custom',
-          path: ['waivers', index, 'id'],
-          message: `duplicate waiver id ${waiver.id}`,
-        });
-      seen.add(waiver.id);
-    });
-  });
+  .check(
+    z.superRefine((guardrails, context) => {
+      const seen = new Set<string>();
+      guardrails.waivers.forEach((waiver, index) => {
+        if (seen.has(waiver.id))
+          context.addIssue({
+            code: 'custom',
+            path: ['waivers', index, 'id'],
+            message: `duplicate waiver id ${waiver.id}`,
+          });
+        seen.add(waiver.id);
+      });
+    }),
+  );
 export type GuardrailsConfig = z.infer<typeof guardrailsSchema>;
 
 export const defaultGuardrails = (): GuardrailsConfig => guardrailsSchema.parse({});

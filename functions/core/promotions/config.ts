@@ -1,31 +1,34 @@
 /** `promote:` on a pipeline, and the checks across pipelines it needs (unknown source, cycles, approvers). */
-import * as z from 'zod';
+import * as z from '../zod.ts';
 import { durationPattern, parseDuration } from '../rollouts/duration.ts';
 
-const duration = z
-  .string()
-  .refine((text) => durationPattern.test(text.trim()) && (parseDuration(text) ?? 0) > 0, {
+const duration = z.string().check(
+  z.refine((text) => durationPattern.test(text.trim()) && (parseDuration(text) ?? 0) > 0, {
     message: 'a duration like "30m" or "24h"',
-  });
+  }),
+);
 
 export const promoteSchema = z
   .strictObject({
-    from: z.string().trim().min(1).describe('The pipeline whose deployed digest this one takes'),
-    after: duration
-      .optional()
-      .describe('How long the source rollout must stay healthy first; default: the source’s bake'),
-    approval: z
-      .strictObject({
+    from: z
+      .string()
+      .check(z.trim(), z.minLength(1), z.describe('The pipeline whose deployed digest this one takes')),
+    after: z
+      .optional(duration)
+      .check(z.describe('How long the source rollout must stay healthy first; default: the source’s bake')),
+    approval: z.optional(
+      z.strictObject({
         approvers: z
-          .array(z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'a Slack user ID, e.g. U012ABCDEF'))
-          .min(1)
-          .describe('Who may approve or decline'),
-        required: z.number().int().min(1).default(1).describe('Distinct approvers needed'),
-        expires: duration.default('24h').describe('An unanswered request lapses after this'),
-      })
-      .optional(),
+          .array(z.string().check(z.regex(/^[UW][A-Z0-9]{2,}$/, 'a Slack user ID, e.g. U012ABCDEF')))
+          .check(z.minLength(1), z.describe('Who may approve or decline')),
+        required: z
+          ._default(z.number().check(z.int(), z.gte(1)), 1)
+          .check(z.describe('Distinct approvers needed')),
+        expires: z._default(duration, '24h').check(z.describe('An unanswered request lapses after this')),
+      }),
+    ),
   })
-  .describe('Promote the digest another pipeline proved, instead of tracking a repository');
+  .check(z.describe('Promote the digest another pipeline proved, instead of tracking a repository'));
 
 interface PipelineLike {
   name: string;

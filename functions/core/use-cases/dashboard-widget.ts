@@ -14,7 +14,7 @@
  * field and changes nothing; a decision the ledger refuses (expired, closed, duplicate) is shown as such.
  * Failures reading or writing the ledger throw (the console shows the error; the user clicks again).
  */
-import * as z from 'zod';
+import * as z from '../zod.ts';
 import type { PromotionOutcome } from '../outcome.ts';
 import type { Log } from '../ports/log.ts';
 import { renderStatusWidget, renderWidgetError } from '../status/html-widget.ts';
@@ -38,14 +38,16 @@ export interface WidgetAnswer {
   outcome?: PromotionOutcome;
 }
 
-const pipelineName = z.string().regex(/^[A-Za-z0-9._-]{1,128}$/, 'a pipeline name');
+const pipelineName = z.string().check(z.regex(/^[A-Za-z0-9._-]{1,128}$/, 'a pipeline name'));
 const decidable = z
   .string()
-  .regex(
-    /^([A-Za-z0-9._-]{1,128}|admission:[A-Za-z0-9._-]{1,255}\/[A-Za-z0-9._-]{1,255})$/,
-    'a pipeline name',
+  .check(
+    z.regex(
+      /^([A-Za-z0-9._-]{1,128}|admission:[A-Za-z0-9._-]{1,255}\/[A-Za-z0-9._-]{1,255})$/,
+      'a pipeline name',
+    ),
   );
-const digest = z.string().regex(/^sha256:[0-9a-f]{64}$/, 'an image digest (sha256:…)');
+const digest = z.string().check(z.regex(/^sha256:[0-9a-f]{64}$/, 'an image digest (sha256:…)'));
 
 export const widgetActionSchema = z.discriminatedUnion('action', [
   z.strictObject({ action: z.literal('resume'), pipeline: pipelineName }),
@@ -53,17 +55,16 @@ export const widgetActionSchema = z.discriminatedUnion('action', [
 ]);
 
 const widgetContextSchema = z.looseObject({
-  accountId: z.string().regex(/^\d{12}$/, 'a 12-digit account id'),
-  dashboardName: z.string().max(255).optional(),
-  widgetId: z.string().max(255).optional(),
-  theme: z.string().max(20).optional(),
-  forms: z.looseObject({ all: z.record(z.string(), z.unknown()).optional() }).optional(),
+  accountId: z.string().check(z.regex(/^\d{12}$/, 'a 12-digit account id')),
+  dashboardName: z.optional(z.string().check(z.maxLength(255))),
+  widgetId: z.optional(z.string().check(z.maxLength(255))),
+  theme: z.optional(z.string().check(z.maxLength(20))),
+  forms: z.optional(z.looseObject({ all: z.optional(z.record(z.string(), z.unknown())) })),
 });
 
 const actorName = z
   .string()
-  .trim()
-  .regex(/^[A-Za-z0-9._@+-]{0,64}$/, 'letters, digits and . _ @ + - only, at most 64');
+  .check(z.trim(), z.regex(/^[A-Za-z0-9._@+-]{0,64}$/, 'letters, digits and . _ @ + - only, at most 64'));
 
 export const widgetDocs = `## Deckhand status
 Live status of every Deckhand pipeline: per target the running revision, the deployed tag and digest, the
@@ -81,7 +82,7 @@ Param | Description
 `;
 
 /** `widgetContext.accountId: a 12-digit account id; …`: each issue with the field it is about. */
-const issuesOf = (field: string, error: z.ZodError): string =>
+const issuesOf = (field: string, error: z.core.$ZodError): string =>
   formatIssues(error)
     .map((line) =>
       line.startsWith('(root)') ? `${field}${line.slice('(root)'.length)}` : `${field}.${line}`,
