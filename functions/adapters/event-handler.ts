@@ -1,13 +1,12 @@
 /**
  * The shape every EventBridge-fed Lambda shares, composed with middy: the use case answers the event, its
- * metrics are emitted, the owning team is told, and Powertools Idempotency (on the event id) makes a
- * duplicate delivery return the first delivery's outcome instead of acting (or counting) again.
+ * metrics are emitted, and the owning team is told. `idempotentEventHandler` (idempotency.ts) adds
+ * Powertools Idempotency on the event id, so only the functions that use it carry it.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { logger } from '#commons/powertools.ts';
 import type { Outcome } from '#core/outcome.ts';
-import { idempotentOnEventId } from './idempotency.ts';
 import { roleSessionFor, withRoleSession } from './site-clients.ts';
 import { publishOutcomeMetrics } from './metrics.ts';
 import { type Wired, wireNotifier } from './wiring.ts';
@@ -16,7 +15,6 @@ export const eventHandler = <D extends Wired, O extends Outcome>(
   name: string,
   deps: D,
   useCase: (event: unknown, deps: D) => Promise<O>,
-  options: { idempotent?: boolean } = {},
 ) => {
   const notifier = wireNotifier(deps);
   const answer = async (event: unknown): Promise<O> => {
@@ -27,6 +25,5 @@ export const eventHandler = <D extends Wired, O extends Outcome>(
     await notifier.deliver(outcome, event);
     return outcome;
   };
-  const handler = middy(answer).use(injectLambdaContext(logger, { resetKeys: true }));
-  return options.idempotent === false ? handler : handler.use(idempotentOnEventId(name));
+  return middy(answer).use(injectLambdaContext(logger, { resetKeys: true }));
 };

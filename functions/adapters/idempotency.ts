@@ -6,6 +6,7 @@ import { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { makeHandlerIdempotent } from '@aws-lambda-powertools/idempotency/middleware';
 import { createDynamoDbClient, stateTableName } from './aws-clients.ts';
+import { eventHandler } from './event-handler.ts';
 
 export const idempotentOnEventId = (functionName: string) =>
   makeHandlerIdempotent({
@@ -19,3 +20,10 @@ export const idempotentOnEventId = (functionName: string) =>
     }),
     config: new IdempotencyConfig({ eventKeyJmesPath: 'id', expiresAfterSeconds: 24 * 60 * 60 }),
   });
+
+/**
+ * `eventHandler` whose duplicate deliveries (the same event id) return the first delivery's outcome instead of
+ * acting (or counting) again.
+ */
+export const idempotentEventHandler: typeof eventHandler = (name, deps, useCase) =>
+  eventHandler(name, deps, useCase).use(idempotentOnEventId(name));

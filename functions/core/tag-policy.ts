@@ -6,7 +6,11 @@
  *   "regex:^v(\d+)$"      regular expression; ordered by its capture groups, numerically where both are numbers
  */
 import picomatch from 'picomatch';
-import semver from 'semver';
+// semver's functions one by one: its index requires every one of them (~29 KB in a bundle).
+import compareVersions from 'semver/functions/compare.js';
+import parseVersion from 'semver/functions/parse.js';
+import satisfies from 'semver/functions/satisfies.js';
+import validRange from 'semver/ranges/valid.js';
 
 export type TagPolicyKind = 'glob' | 'semver' | 'regex';
 
@@ -28,20 +32,20 @@ const globPolicy = (source: string, pattern: string): TagPolicy => {
 };
 
 const semverPolicy = (source: string, range: string): TagPolicy => {
-  const valid = semver.validRange(range);
+  const valid = validRange(range);
   if (valid === null) throw new TagPolicyError(`not a semver range: ${range}`);
-  const parse = (tag: string) => semver.parse(tag.replace(/^v(?=\d)/, ''));
+  const parse = (tag: string) => parseVersion(tag.replace(/^v(?=\d)/, ''));
   return {
     kind: 'semver',
     source,
     matches: (tag) => {
       const version = parse(tag);
-      return version !== null && semver.satisfies(version, valid);
+      return version !== null && satisfies(version, valid);
     },
     compare: (a, b) => {
       const left = parse(a);
       const right = parse(b);
-      return left && right ? semver.compare(left, right) : undefined;
+      return left && right ? compareVersions(left, right) : undefined;
     },
   };
 };

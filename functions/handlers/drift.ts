@@ -5,10 +5,8 @@ import { wireCore } from '#adapters/wiring.ts';
 import { eventIdOf } from '#core/events/parse-event.ts';
 import { detectDrift } from '#core/use-cases/detect-drift.ts';
 
-// Scheduled events carry nothing to act on beyond their id; a duplicate run only re-reads and finds no news.
-export const handler = eventHandler(
-  'drift',
-  wireCore(loadConfigFile()),
-  (event, deps) => detectDrift(deps, eventIdOf(event)),
-  { idempotent: false },
+// No idempotency record: a scheduled event carries nothing to act on beyond its id, and a duplicate run
+// only re-reads and finds no news.
+export const handler = eventHandler('drift', wireCore(loadConfigFile()), (event, deps) =>
+  detectDrift(deps, eventIdOf(event)),
 );

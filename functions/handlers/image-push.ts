@@ -9,6 +9,4 @@ import { handleImageAction } from '#core/use-cases/deploy-image.ts';
 
 // No idempotency record of its own: the ledger's claims on (service, digest) by event id are it. A duplicate
 // is answered from them (what this event rolled is `deployed`), and a concurrent one is told to retry.
-export const handler = eventHandler('image-push', wireDeploys(loadConfigFile()), handleImageAction, {
-  idempotent: false,
-});
+export const handler = eventHandler('image-push', wireDeploys(loadConfigFile()), handleImageAction);

@@ -5,10 +5,8 @@ import { wireDeploys } from '#adapters/deploy-wiring.ts';
 import { eventIdOf } from '#core/events/parse-event.ts';
 import { runTimers } from '#core/use-cases/run-timers.ts';
 
-// A tick acts on the ledger's state, not on the event: a duplicate tick finds nothing new to do.
-export const handler = eventHandler(
-  'timers',
-  wireDeploys(loadConfigFile()),
-  (event, deps) => runTimers(deps, eventIdOf(event)),
-  { idempotent: false },
+// No idempotency record: a tick acts on the ledger's state, not on the event, and a duplicate finds nothing
+// new to do.
+export const handler = eventHandler('timers', wireDeploys(loadConfigFile()), (event, deps) =>
+  runTimers(deps, eventIdOf(event)),
 );
