@@ -15,7 +15,11 @@ export const lambdaAliases: Record<string, string> = {
   '@aws-sdk/credential-provider-node': './functions/adapters/lambda-credentials.ts',
 };
 
-/** The aliases as NodejsFunction `esbuildArgs` (`--alias:<package>=<path>`). */
+/**
+ * What NodejsFunction takes as `esbuildArgs` to build as `npm run build` does: the aliases
+ * (`--alias:<package>=<path>`), and no legal comments (its default keeps them at the end of the file).
+ */
 export const lambdaEsbuildArgs = {
   '--alias': Object.entries(lambdaAliases).map(([name, path]) => `${name}=${path}`),
+  '--legal-comments': 'none',
 };
