@@ -15,10 +15,7 @@ import { perSite } from './site-clients.ts';
  * ECS throttles are per account and Region, so each site gets its own adapter and token buckets (`share` of
  * each budget: see createEcsAdapter).
  */
-export const createSitedEcs = (
-  home: Home,
-  share = 1,
-): { ecs: EcsPort; deployments: EcsDeploymentsPort } => {
+export const createSitedEcs = (home: Home, share = 1): { ecs: EcsPort; deployments: EcsDeploymentsPort } => {
   const at = perSite(home, (config) => {
     const client = createEcsClient(config);
     return { ecs: createEcsAdapter(client, share), deployments: createEcsDeploymentsAdapter(client) };
