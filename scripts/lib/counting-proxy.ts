@@ -7,9 +7,20 @@
  * the documented buckets and the response), and counted apart.
  */
 import { once } from 'node:events';
-import { createServer, request, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ecsThrottlingResponse } from './ecs-throttles.ts';
+
+/**
+ * The headers a proxy passes on: not the hop-by-hop `Connection` (and those it names) nor `Keep-Alive`
+ * (RFC 9110, 7.6.1). moto's server closes every connection; passed on, that would make each SDK call open a
+ * new one to the proxy, which AWS's endpoints do not.
+ */
+const endToEnd = (headers: IncomingHttpHeaders): IncomingHttpHeaders => {
+  const hop = new Set(['connection', 'keep-alive', 'proxy-connection']);
+  for (const name of String(headers.connection ?? '').split(',')) hop.add(name.trim().toLowerCase());
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => !hop.has(name.toLowerCase())));
+};
 
 /** Server-side limits per operation: [burst, sustained calls per second]. */
 export type ServerThrottles = Record<string, readonly [burst: number, perSecond: number]>;
@@ -94,7 +105,7 @@ export class CountingProxy {
             headers: incoming.headers,
           },
           (answer) => {
-            outgoing.writeHead(answer.statusCode ?? 500, answer.headers);
+            outgoing.writeHead(answer.statusCode ?? 500, endToEnd(answer.headers));
             answer.on('end', () => ms.set(operation, (ms.get(operation) ?? 0) + performance.now() - sent));
             answer.pipe(outgoing);
           },
