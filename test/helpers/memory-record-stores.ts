@@ -44,7 +44,8 @@ export const memoryRegistrations = (state: MemoryState): RegistrationStore => ({
     const ids = (registered?.rollouts ?? []).map((r) => rolloutId(r.serviceKey, r.digest));
     const missing = ids.find((id) => !state.rollouts.has(id));
     if (missing) return Promise.reject(new RecordNotFoundError(`no rollout ${missing}`));
-    state.registrations.set(key, taskDefinitionArn);
+    for (const each of typeof key === 'string' ? [key] : key)
+      state.registrations.set(each, taskDefinitionArn);
     for (const id of ids) {
       const rollout = state.rollouts.get(id) as RolloutRecord;
       state.rollouts.set(id, {

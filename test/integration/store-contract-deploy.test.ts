@@ -227,6 +227,21 @@ const contract = (make: () => { ledger: Ledger; clock: ManualClock }) => {
       );
     });
 
+    it('records one registration under each of its keys, in the write that marks its rollouts', async () => {
+      await ledger.rollouts.claim(f.rollout());
+      const keys = [`web:1#${f.digest}#*`, `web:1#${f.digest}#app`];
+      await ledger.registrations.put(keys, 'arn:td/web:2', {
+        rollouts: [{ serviceKey: f.serviceKey, digest: f.digest }],
+        updatedAt: at(1),
+      });
+      const view = await ledger.reads.read({ registrations: [...keys, `web:1#${f.digest}#sidecar`] });
+      expect(view.registrations).toEqual(new Map(keys.map((key) => [key, 'arn:td/web:2'])));
+      expect(await ledger.rollouts.get(f.serviceKey, f.digest)).toMatchObject({
+        status: 'registered',
+        toTaskDefinition: 'arn:td/web:2',
+      });
+    });
+
     it('marks more rollouts than one DynamoDB transaction holds', async () => {
       const group = Array.from({ length: 100 }, () => fixtures());
       for (const g of group) await ledger.rollouts.claim(g.rollout({ digest: f.digest }));

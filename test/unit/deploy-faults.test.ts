@@ -182,6 +182,69 @@ describe('deploy on push, when AWS fails', () => {
   });
 });
 
+describe('the registration recorded while the services roll', () => {
+  /** Holds the ledger's registration write until `land()`, or fails it with `fail(error)`; then `restore()`. */
+  const slowRegistrationWrite = () => {
+    const { registrations } = ledger;
+    const put = registrations.put.bind(registrations);
+    let land = () => {};
+    let fail: (error: Error) => void = () => {};
+    registrations.put = (...args) =>
+      new Promise<void>((done, reject) => {
+        land = () => void put(...args).then(done, reject);
+        fail = reject;
+      });
+    return {
+      land: () => land(),
+      fail: (error: Error) => fail(error),
+      restore: () => {
+        registrations.put = put;
+      },
+    };
+  };
+
+  beforeEach(() => {
+    ecsMock
+      .on(UpdateServiceCommand)
+      .resolves({ service: { deployments: [{ id: 'ecs-svc/9', status: 'PRIMARY' }] } });
+  });
+
+  it('UpdateService does not wait for it, and the rollouts end `rolling` when it lands last', async () => {
+    const write = slowRegistrationWrite();
+    const outcome = deployImage(push, deps());
+    await waitFor(() => ecsMock.commandCalls(UpdateServiceCommand).length === 2);
+    expect(ledger.state.heads.size).toBe(0);
+    write.land();
+    expect((await outcome).outcome).toBe('deployed');
+    for (const service of ['web', 'web-canary'])
+      expect(ledger.state.rollouts.get(`prod/${service}#${digest}`)).toMatchObject({
+        status: 'rolling',
+        toTaskDefinition: `${family}:4`,
+        deploymentId: 'ecs-svc/9',
+      });
+    expect(ledger.state.registrations.size).toBe(1);
+  });
+
+  it('failing after UpdateService, it is thrown for a retry with the claims handed back, and the retry completes', async () => {
+    const write = slowRegistrationWrite();
+    const outcome = deployImage(push, deps());
+    await waitFor(() => ecsMock.commandCalls(UpdateServiceCommand).length === 2);
+    write.fail(new TransientError('the ledger is throttled'));
+    await expect(outcome).rejects.toBeInstanceOf(TransientError);
+    expect(ledger.state.heads.size).toBe(0);
+    expect(ledger.state.rollouts.get(`prod/web#${digest}`)).toMatchObject({
+      status: 'claimed',
+      leaseUntil: clock.now().toISOString(),
+    });
+
+    clock.advance(1_000);
+    write.restore();
+    const retried = await deployImage(push, deps());
+    expect(retried.outcome).toBe('deployed');
+    expect(ledger.state.heads.get('prod/web')).toMatchObject({ digest, version: 1 });
+  });
+});
+
 const waitFor = async (condition: () => boolean): Promise<void> => {
   for (let attempt = 0; attempt < 200 && !condition(); attempt += 1) {
     await new Promise((done) => setTimeout(done, 5));

@@ -3,7 +3,7 @@
  *   pk `svc#<cluster>/<service>`  sk `head`              what the service should run (newest deploy that won)
  *   pk `svc#<cluster>/<service>`  sk `rollout#<digest>`  one rollout per (service, digest)
  *   pk `svc#<cluster>/<service>`  sk `lock`              short lease serialising head check + UpdateService
- *   pk `reg#<family:rev>#<digest>#<containers>` sk `reg` the revision registered for that rewrite
+ *   pk `reg#<family:rev>#<image>#<containers>` sk `reg`  the revision registered for that rewrite
  *   pk `scan#<digest>`             sk `scan`             IMG-003: the digest's latest scan counts
  *   pk `scan#<digest>`             sk `pending#<event>`  a push waiting for that scan
  *   pk `audit#<resource ARN>`      sk `<time>#<event>`   guardrail findings on a change made outside Deckhand

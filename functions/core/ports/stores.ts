@@ -83,11 +83,11 @@ export interface RolloutStore {
 export interface RegistrationStore {
   get(key: string): Promise<string | undefined>;
   /**
-   * Records the registration and, in the same write, marks these rollouts (which must exist) `registered`
-   * with it as `toTaskDefinition`, so a retry that finds either resumes from it.
+   * Records the registration (under each key given) and, in the same write, marks these rollouts (which must
+   * exist) `registered` with it as `toTaskDefinition`, so a retry that finds either resumes from it.
    */
   put(
-    key: string,
+    key: string | readonly string[],
     taskDefinitionArn: string,
     registered?: { rollouts: readonly RolloutKey[]; updatedAt: string },
   ): Promise<void>;

@@ -48,8 +48,12 @@ export interface RollRequest {
   precedence: Precedence;
   /** Names the decision: a retry of the same decision re-enters its own lease. */
   owner: string;
-  /** The rollout this roll carries out, moved to `rolling`, `superseded` or `failed` with it. */
-  rollout?: { digest: string };
+  /**
+   * The rollout this roll carries out, moved to `rolling`, `superseded` or `failed` with it. `recording`: an
+   * earlier write of it still in flight (a deploy records its registration while UpdateService runs), which
+   * the roll awaits before writing the rollout, so the writes land in order.
+   */
+  rollout?: { digest: string; recording?: Promise<void> };
   /** `owner` already holds the lease, taken while the head was `head` (a leased claim): no second read. */
   leased?: { head: ServiceHead | undefined };
 }
@@ -103,12 +107,14 @@ export const rollService = async (request: RollRequest, deps: RollDeps): Promise
     }
     const lost = lostTo(request.precedence, head);
     if (lost) {
-      if (rollout)
+      if (rollout) {
+        await rollout.recording;
         await rollouts.update(target.serviceKey, rollout.digest, {
           status: 'superseded',
           reason: lost,
           updatedAt: stamp(),
         });
+      }
       deps.log.info('roll superseded', { serviceKey: target.serviceKey, owner: request.owner, reason: lost });
       return { status: 'superseded', reason: lost };
     }
@@ -122,12 +128,14 @@ export const rollService = async (request: RollRequest, deps: RollDeps): Promise
       ));
     } catch (error) {
       if (!(error instanceof TargetError)) throw error;
-      if (rollout)
+      if (rollout) {
+        await rollout.recording;
         await rollouts.update(target.serviceKey, rollout.digest, {
           status: 'failed',
           reason: error.message,
           updatedAt: stamp(),
         });
+      }
       return { status: 'failed', reason: error.message };
     }
     const next: ServiceHead = {
@@ -148,6 +156,7 @@ export const rollService = async (request: RollRequest, deps: RollDeps): Promise
       owner: request.owner,
       ...(rollout ? { rollout: { digest: rollout.digest, patch } } : {}),
     };
+    await rollout?.recording;
     if (!(await heads.advance(next, head?.version, commit)))
       throw new LockBusyError(`head of ${target.serviceKey} changed while leased`);
     released = true;

@@ -15,7 +15,8 @@
  *     failure holds the target as `blocked`; a scan not yet complete parks it as `pending` until the scan
  *     event resumes the push.
  *  5. Claim (deploy/claim.ts) (service, digest) in the ledger, so a duplicate delivery does nothing.
- *  6. Register (deploy/register.ts) once per (current revision, containers) group, reusing earlier ones.
+ *  6. Register (deploy/register.ts) once per (current revision, containers) group, reusing earlier ones; the
+ *     registration is recorded while the services roll, and the roll awaits it before writing a rollout.
  *  7–8. Roll (deploy/roll.ts) each service through the one roll operation: under its lease, re-check
  *     newest-wins, UpdateService, advance the head, record the rollout as `rolling`. A deploy hitting more
  *     services than `fanOut.above` instead queues one work item per service (deploy/fan-out.ts) for the
@@ -41,7 +42,7 @@ import { judge } from './deploy/judge.ts';
 import { plan } from './deploy/plan.ts';
 import { prefetch } from './deploy/prefetch.ts';
 import { checkPullAccess } from './deploy/pull.ts';
-import { register } from './deploy/register.ts';
+import { register, registrationGroups } from './deploy/register.ts';
 import { roll } from './deploy/roll.ts';
 
 export type { DeployDeps } from './deploy/context.ts';
@@ -184,17 +185,26 @@ export const deploy = async (request: DeployRequest, deps: DeployDeps): Promise<
   // A fan-out goes one revision at a time (claim, register, queue), so the workers roll the first services
   // while the rest are still being claimed and registered; a retry resumes the claims this event holds.
   const batches = fan
-    ? [...Map.groupBy(verdicts.planned, (t) => prefetched.registrationKeys.get(t.serviceKey)).values()]
+    ? registrationGroups(verdicts.planned, prefetched).map((group) => group.members)
     : [verdicts.planned];
   for (const planned of batches) {
     const claims = await claim(push, planned, prefetched, { lease: !fan });
     actions.push(...claims.actions);
+    let recorded: Promise<void> | undefined;
     try {
       const registered = await register(push, claims.claimed, prefetched);
+      recorded = registered.recorded;
+      // A roll worker may take its item at once: the rollouts must be `registered` before it does.
+      if (fan) await recorded;
       actions.push(
-        ...(await (fan ? fanOut(push, fan, claims.claimed, registered) : roll(push, claims, registered))),
+        ...(await (fan
+          ? fanOut(push, fan, claims.claimed, registered.arns)
+          : roll(push, claims, registered))),
       );
+      await recorded;
     } catch (error) {
+      // Nothing of this deploy's left in flight before its claims are handed back.
+      await recorded?.catch(() => undefined);
       await releaseClaims(push, claims);
       throw error;
     }

@@ -15,6 +15,7 @@ import {
   type Target,
 } from './context.ts';
 import type { Prefetched } from './prefetch.ts';
+import { registrationGroups } from './register.ts';
 
 /** Longer than the image-push Lambda's timeout, so a live delivery is never taken over. */
 const claimLeaseMs = 6 * 60_000;
@@ -72,9 +73,13 @@ export const claim = async (
 ): Promise<Claims> => {
   const { clock, ledger } = push.deps;
   const claims: Claims = { claimed: [], leased: new Map(), actions: [] };
+  const known = new Map(
+    registrationGroups(planned, prefetched).flatMap(({ members, arn }) =>
+      arn ? members.map((member) => [member.serviceKey, arn] as const) : [],
+    ),
+  );
   for (const target of planned) {
-    const key = prefetched.registrationKeys.get(target.serviceKey);
-    const registered = key === undefined ? undefined : prefetched.ledger.registrations.get(key);
+    const registered = known.get(target.serviceKey);
     const record = rolloutRecord(push, target, {
       status: registered ? 'registered' : 'claimed',
       ...(registered ? { toTaskDefinition: registered } : {}),

@@ -6,12 +6,13 @@ import { mapWithConcurrency } from '../../concurrency.ts';
 import type { DeployAction } from '../../outcome.ts';
 import { rollService } from '../../rollouts/roll-service.ts';
 import type { Claims } from './claim.ts';
+import type { Registered } from './register.ts';
 import { deployAction, headIsNewer, type PlannedTarget, type Push, rollOwner } from './context.ts';
 
 export const roll = (
   push: Push,
   { claimed, leased }: Pick<Claims, 'claimed' | 'leased'>,
-  registered: ReadonlyMap<string, string>,
+  registered: Registered,
 ): Promise<DeployAction[]> =>
   mapWithConcurrency(claimed, push.deps.concurrency ?? 5, async (target: PlannedTarget) => {
     const from = target.snapshot.taskDefinition;
@@ -19,7 +20,7 @@ export const roll = (
     const result = await rollService(
       {
         target,
-        taskDefinition: registered.get(target.serviceKey) as string,
+        taskDefinition: registered.arns.get(target.serviceKey) as string,
         intent: {
           digest: push.digest,
           tag: push.tag,
@@ -29,7 +30,7 @@ export const roll = (
         },
         precedence: { kind: 'newest-image', headIsNewer: (head) => headIsNewer(head, push, target.pipeline) },
         owner: rollOwner(push),
-        rollout: { digest: push.digest },
+        rollout: { digest: push.digest, recording: registered.recorded },
         ...(leased.has(target.serviceKey) ? { leased: { head: leased.get(target.serviceKey) } } : {}),
       },
       push.deps,
