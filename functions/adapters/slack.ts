@@ -3,8 +3,7 @@
  * incoming webhooks (`@slack/webhook`) for the rest. 429s are retried after Retry-After, a bounded number
  * of times inside a time budget that fits the Lambda timeout; the SDK's own 30-minute retrying is off.
  */
-import { ErrorCode, WebClient } from '@slack/web-api';
-import { IncomingWebhook } from '@slack/webhook';
+import type { ErrorCode, WebClient } from '@slack/web-api';
 import type { Destination, SlackPort } from '#core/ports/slack.ts';
 import type { SecretsPort } from './secrets-manager.ts';
 
@@ -18,6 +17,14 @@ export interface SlackAdapterOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
+// Loaded on the first message, not at start-up: most invocations tell nobody, and initialising the Slack SDKs
+// (axios and its kin) was a good part of every function's cold start.
+const webApi = () => import('@slack/web-api');
+const webhook = () => import('@slack/webhook');
+
+/** @slack/web-api's code for a refused rate-limited call, spelled out so checking it loads nothing. */
+const rateLimitedCode: `${ErrorCode.RateLimitedError}` = 'slack_webapi_rate_limited_error';
+
 export class SlackDeliveryError extends Error {
   override name = 'SlackDeliveryError';
 }
@@ -25,8 +32,7 @@ export class SlackDeliveryError extends Error {
 /** Seconds to wait before retrying, or undefined when the failure is not a rate limit. */
 const retryAfterOf = (error: unknown): number | undefined => {
   const failure = error as { code?: string; retryAfter?: number; statusCode?: number };
-  if (failure.code === ErrorCode.RateLimitedError && typeof failure.retryAfter === 'number')
-    return failure.retryAfter;
+  if (failure.code === rateLimitedCode && typeof failure.retryAfter === 'number') return failure.retryAfter;
   // @slack/webhook reports the 429 but not its Retry-After: wait a second, as Slack's own guidance does.
   if (failure.statusCode === 429) return 1;
   return undefined;
@@ -40,6 +46,7 @@ export const createSlackAdapter = (options: SlackAdapterOptions): SlackPort => {
     const token = await secrets.value(tokenSecret);
     let client = clients.get(token);
     if (!client) {
+      const { WebClient } = await webApi();
       client = new WebClient(token, {
         ...(apiUrl ? { slackApiUrl: apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/` } : {}),
         rejectRateLimitedCalls: true,
@@ -87,6 +94,7 @@ export const createSlackAdapter = (options: SlackAdapterOptions): SlackPort => {
         );
         return answer.ts && answer.channel ? { channel: answer.channel, ts: answer.ts } : undefined;
       }
+      const { IncomingWebhook } = await webhook();
       const hook = new IncomingWebhook(await webhookUrl(destination), { timeout: 5_000 });
       await withRetries(() =>
         hook.send({ text: message.text, blocks: message.blocks as never, unfurl_links: false }),
