@@ -23,3 +23,19 @@ export const lambdaEsbuildArgs = {
   '--alias': Object.entries(lambdaAliases).map(([name, path]) => `${name}=${path}`),
   '--legal-comments': 'none',
 };
+
+/** The esbuild options Deckhand's own builds share (`npm run build`, the CLI bundle, the bench). */
+export const esbuildShared = {
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: bundleTarget,
+  mainFields,
+  minify: true,
+  treeShaking: true,
+  sourcemap: false,
+  metafile: true,
+  legalComments: 'none',
+  banner: { js: esmRequireBanner },
+  logLevel: 'warning',
+} as const;

@@ -11,7 +11,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { bundleTarget, esmRequireBanner, mainFields } from '../infra/bundling.ts';
+import { esbuildShared } from '../infra/bundling.ts';
 
 const projectRoot = resolve(fileURLToPath(import.meta.url), '..', '..');
 
@@ -26,20 +26,9 @@ export const buildCli = async (outdir = cliOutdir): Promise<string> => {
     outdir,
     outExtension: { '.js': '.mjs' },
     absWorkingDir: projectRoot,
-    bundle: true,
+    ...esbuildShared,
     splitting: true,
     chunkNames: 'chunks/[name]-[hash]',
-    platform: 'node',
-    format: 'esm',
-    target: bundleTarget,
-    mainFields,
-    minify: true,
-    treeShaking: true,
-    sourcemap: false,
-    metafile: true,
-    legalComments: 'none',
-    banner: { js: esmRequireBanner },
-    logLevel: 'warning',
   });
   writeFileSync(join(outdir, 'meta.json'), JSON.stringify(metafile));
   const sources = Object.keys(metafile.inputs)

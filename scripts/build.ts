@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { build, type Metafile, type Plugin } from 'esbuild';
-import { bundleTarget, esmRequireBanner, lambdaAliases, mainFields } from '../infra/bundling.ts';
+import { esbuildShared, lambdaAliases } from '../infra/bundling.ts';
 import { projectRoot } from './lib/moto.ts';
 
 export const handlerNames = (): string[] =>
@@ -31,19 +31,8 @@ export const bundle = async (
   const { metafile } = await build({
     entryPoints: [entry],
     outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: bundleTarget,
-    mainFields,
-    minify: true,
-    treeShaking: true,
-    sourcemap: false,
-    metafile: true,
-    legalComments: 'none',
-    banner: { js: esmRequireBanner },
+    ...esbuildShared,
     nodePaths: [join(projectRoot, 'node_modules')],
-    logLevel: 'warning',
     plugins: options.plugins ?? [],
     alias: options.alias ?? {},
   });

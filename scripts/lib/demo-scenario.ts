@@ -16,7 +16,6 @@ import {
   type RegisterTaskDefinitionCommandInput,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
-import { SetRepositoryPolicyCommand } from '@aws-sdk/client-ecr';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
@@ -131,26 +130,7 @@ export const runDemo = async (
       await euSeed.cluster('prod-eu');
       await euSeed.service(fargateService('prod-eu', 'web', euTd, await euSeed.vpc()));
       // The hub's registry lets the eu account pull, as a cross-account deploy needs.
-      await seed.ecr.send(
-        new SetRepositoryPolicyCommand({
-          repositoryName: 'web',
-          policyText: JSON.stringify({
-            Version: '2012-10-17',
-            Statement: [
-              {
-                Sid: 'eu-pulls',
-                Effect: 'Allow',
-                Principal: { AWS: `arn:aws:iam::${eu.account}:root` },
-                Action: [
-                  'ecr:BatchGetImage',
-                  'ecr:GetDownloadUrlForLayer',
-                  'ecr:BatchCheckLayerAvailability',
-                ],
-              },
-            ],
-          }),
-        }),
-      );
+      await seed.allowPull('web', [eu.account]);
       await seed.service(fargateService('prod', 'web', td, network));
       await seed.service(fargateService('prod', 'worker', td, network));
       await seed.alarm('web-5xx');

@@ -7,7 +7,12 @@ import {
   EC2Client,
 } from '@aws-sdk/client-ec2';
 import { CloudWatchClient, DescribeAlarmsCommand, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
-import { CreateRepositoryCommand, ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
+import {
+  CreateRepositoryCommand,
+  ECRClient,
+  PutImageCommand,
+  SetRepositoryPolicyCommand,
+} from '@aws-sdk/client-ecr';
 import {
   CreateClusterCommand,
   CreateServiceCommand,
@@ -67,6 +72,26 @@ export class Seeder {
   async repository(name: string): Promise<void> {
     await this.ecr.send(
       new CreateRepositoryCommand({ repositoryName: name, imageScanningConfiguration: { scanOnPush: true } }),
+    );
+  }
+
+  /** Lets these accounts pull from a repository (its policy, as a cross-account deploy needs). */
+  async allowPull(repository: string, accounts: readonly string[]): Promise<void> {
+    await this.ecr.send(
+      new SetRepositoryPolicyCommand({
+        repositoryName: repository,
+        policyText: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Sid: 'pull',
+              Effect: 'Allow',
+              Principal: { AWS: accounts.map((id) => `arn:aws:iam::${id}:root`) },
+              Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'],
+            },
+          ],
+        }),
+      }),
     );
   }
 

@@ -9,7 +9,6 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { SetRepositoryPolicyCommand } from '@aws-sdk/client-ecr';
 import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
 import type { Metafile } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -70,22 +69,7 @@ describe('the image-push bundle', () => {
     await seed.repository('web');
     digest = await seed.pushImage('web', 'main-1');
     // The spoke may pull from the hub's registry.
-    await seed.ecr.send(
-      new SetRepositoryPolicyCommand({
-        repositoryName: 'web',
-        policyText: JSON.stringify({
-          Version: '2012-10-17',
-          Statement: [
-            {
-              Sid: 'pull',
-              Effect: 'Allow',
-              Principal: { AWS: [`arn:aws:iam::${spoke.account}:root`] },
-              Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'],
-            },
-          ],
-        }),
-      }),
-    );
+    await seed.allowPull('web', [spoke.account]);
     const image = `${ecrUri(testAccount(), testRegion(), 'web')}:old`;
     for (const [seeder, owner] of [
       [seed, testAccount()],

@@ -6,7 +6,6 @@
  * into prod unchanged, and drift and status name account and Region.
  */
 import { randomInt } from 'node:crypto';
-import { SetRepositoryPolicyCommand } from '@aws-sdk/client-ecr';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -132,19 +131,6 @@ const running = async (site: Site | undefined, cluster: string, service: string)
   return taskDefinition?.containerDefinitions?.[0]?.image ?? '';
 };
 
-const pullPolicy = (accounts: string[]) =>
-  JSON.stringify({
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Sid: 'pull',
-        Effect: 'Allow',
-        Principal: { AWS: accounts.map((id) => `arn:aws:iam::${id}:root`) },
-        Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'],
-      },
-    ],
-  });
-
 const pushFromShared = (repository: string, tag: string) =>
   handleImageAction(
     pushEvent({
@@ -173,15 +159,8 @@ describe('hub and spoke against moto', () => {
     for (const tag of ['1.0.0', '1.1.0']) digests[`web:${tag}`] = await seeders.shared.pushImage('web', tag);
     digests['api:1.0.0'] = await seeders.shared.pushImage('api', '1.0.0');
     // web may be pulled by the hub and both spokes; api only by staging.
-    await seeders.shared.ecr.send(
-      new SetRepositoryPolicyCommand({
-        repositoryName: 'web',
-        policyText: pullPolicy([hub.account, staging.account, prod.account]),
-      }),
-    );
-    await seeders.shared.ecr.send(
-      new SetRepositoryPolicyCommand({ repositoryName: 'api', policyText: pullPolicy([staging.account]) }),
-    );
+    await seeders.shared.allowPull('web', [hub.account, staging.account, prod.account]);
+    await seeders.shared.allowPull('api', [staging.account]);
     await seedService(seeders.staging, staging, 'staging', 'web');
     await seedService(hubSeeder, undefined, 'staging', 'web');
     await seedService(seeders.prod, prod, 'prod', 'web');
