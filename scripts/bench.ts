@@ -12,7 +12,8 @@
  *     one-service deploy right after it on the same warm handler.
  *  4. `deckhand check` over 200 generated task definitions; peak RSS of a handler invocation.
  *  5. Scale, against ECS's documented per-action throttling (scripts/lib/ecs-throttles.ts) at full rates,
- *     played by the proxy: a push hitting BENCH_FANOUT (500) services in 25 families across 5 clusters, and
+ *     played by the proxy: a push hitting BENCH_FANOUT (500) services in 25 families across 5 clusters, queued
+ *     on SQS and rolled by the stack's roll workers (scripts/lib/bench-fanout.ts), and
  *     the drift sweep over BENCH_SWEEP (5,000) services, each next to its throttle-bound minimum and its
  *     Lambda timeout. Whole-process `deckhand --help`, and `deckhand check` over one CloudFormation template
  *     of 200 task definitions next to checkov (pinned in scripts/requirements-bench.txt, installed on first
@@ -620,7 +621,11 @@ const rssKb = Number(
     ],
     // Straight to moto: the proxy lives in this process, which execFileSync blocks.
     { encoding: 'utf8', env: { ...process.env, AWS_ENDPOINT_URL: moto.endpoint } },
-  ).trim(),
+  )
+    .trim()
+    // The last line: the invocation prints its metrics (EMF) before.
+    .split('\n')
+    .at(-1),
 );
 
 await proxy.close();
