@@ -90,7 +90,8 @@ export class SqsEventSource {
       workers.map(async (work) => {
         for (let empty = 0; producing || empty < 2;) {
           const messages = await this.receive(options.visibility);
-          empty = messages.length === 0 ? empty + 1 : 0;
+          // Empty polls count only once the producer is done: one before that says nothing of the last items.
+          empty = messages.length === 0 && !producing ? empty + 1 : 0;
           if (messages.length === 0 && producing) await new Promise((done) => setTimeout(done, 100));
           await this.feed(work, messages);
         }
