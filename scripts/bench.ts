@@ -40,7 +40,7 @@ import { createStateTable } from '#adapters/state-table.ts';
 import { main } from '#cli/deckhand.ts';
 import { systemClock } from '#core/ports/clock.ts';
 import { READ_ONLY_FIELDS } from '#core/task-definition.ts';
-import { buildHandler, bundle, handlerNames } from './build.ts';
+import { buildHandler, bundle, handlerAliases, handlerNames } from './build.ts';
 import { CountingProxy, type ServerThrottles } from './lib/counting-proxy.ts';
 import {
   ecsApiThrottles,
@@ -115,7 +115,7 @@ for (const mode of ['standard', 'adaptive'] as const) {
   retryModeBundles[mode] = await bundle(
     join(projectRoot, 'functions', 'handlers', 'image-push.ts'),
     join(work, 'dist', `image-push-${mode}`, 'index.mjs'),
-    { plugins: [retryModePlugin(mode)] },
+    { plugins: [retryModePlugin(mode)], alias: handlerAliases },
   );
 }
 writeFileSync(join(work, 'deckhand.config.json'), JSON.stringify({ pipelines: [] }));

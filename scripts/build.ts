@@ -41,7 +41,7 @@ export const bundle = async (
 };
 
 /** The replacements the stack's functions are built with (infra/bundling.ts), from the project root. */
-const handlerAliases = Object.fromEntries(
+export const handlerAliases = Object.fromEntries(
   Object.entries(lambdaAliases).map(([name, path]) => [name, join(projectRoot, path)]),
 );
 
