@@ -6,6 +6,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createDocumentClient, createDynamoDbClient, stateTableName } from '#adapters/aws-clients.ts';
 import { createDynamoDbLedger } from '#adapters/dynamodb/ledger.ts';
@@ -119,7 +120,8 @@ describe('metrics in the handlers’ logs (EMF), against moto', () => {
     ]);
     expect(byEnvironment).toMatchObject({ Environment: 'production', Deployments: 1 });
 
-    // The same event again is answered from the idempotency record: nothing happens, nothing is counted.
+    // The same event again is answered from the ledger's claims (image-push keeps no idempotency record of its
+    // own): nothing happens, nothing is counted.
     expect(await emfLinesOf(() => imagePush(structuredClone(push), lambdaContext('image-push')))).toEqual([]);
 
     const rollout = await ledger.rollouts.get('prod/web', digest);
@@ -139,5 +141,24 @@ describe('metrics in the handlers’ logs (EMF), against moto', () => {
     expect(followed[0]).toMatchObject({ Pipeline: 'web-prod', LeadTime: 750 });
     expect(followed[1]).toMatchObject({ Environment: 'production', LeadTime: 750 });
     expect(await ledger.rollouts.get('prod/web', digest)).toMatchObject({ status: 'succeeded' });
+
+    // ecs-events keeps a Powertools idempotency record per event id, and answers the same event again from it.
+    expect(
+      await emfLinesOf(() => ecsEvents(structuredClone(completed), lambdaContext('ecs-events'))),
+    ).toEqual([]);
+    expect(await idempotencyRecords('ecs-events')).toEqual(['COMPLETED']);
+    expect(await idempotencyRecords('image-push')).toEqual([]);
   });
 });
+
+/** The statuses of a function's idempotency records in the state table. */
+const idempotencyRecords = async (functionName: string) => {
+  const { Items = [] } = await createDocumentClient().send(
+    new QueryCommand({
+      TableName: stateTableName(),
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': `idempotency#${functionName}` },
+    }),
+  );
+  return Items.map((item) => item.status as string);
+};
