@@ -66,8 +66,9 @@ export const report = async (
   const deps = await wireCli(options.config);
   if (options.pipeline && !deps.config.pipelines.some((p) => p.name === options.pipeline))
     throw new ConfigError('(config)', [`no pipeline named ${options.pipeline}`]);
-  const since = parseSince(options.since ?? '30d', deps.clock.now());
-  const result = await reportDora(deps, since, options.pipeline);
+  // One reading of the clock for both ends, so `--since 30d` spans exactly 30 days.
+  const now = deps.clock.now();
+  const result = await reportDora(deps, parseSince(options.since ?? '30d', now), options.pipeline, now);
   if (options.json) {
     write(JSON.stringify(result));
     return 0;

@@ -30,8 +30,13 @@ export interface DoraReport {
   pipelines: DoraMeasures[];
 }
 
-export const reportDora = async (deps: ReportDeps, since: Date, pipeline?: string): Promise<DoraReport> => {
-  const until = deps.clock.now();
+/** `until` defaults to now; a caller that derived `since` from its own reading of now passes that reading. */
+export const reportDora = async (
+  deps: ReportDeps,
+  since: Date,
+  pipeline?: string,
+  until: Date = deps.clock.now(),
+): Promise<DoraReport> => {
   const pipelines = deps.config.pipelines.filter((p) => !pipeline || p.name === pipeline);
   const keys = new Set(
     pipelines.flatMap((p) => p.targets.map((t) => serviceKeyOf(t.cluster, t.service, siteOfTarget(deps, t)))),
