@@ -7,6 +7,7 @@ import { DeploymentHook } from './constructs/deployment-hook.ts';
 import { DriftCheck } from './constructs/drift-check.ts';
 import { GuardrailAudit } from './constructs/guardrail-audit.ts';
 import { hasSpokes, HubBus } from './constructs/hub-bus.ts';
+import { Notifications } from './constructs/notifications.ts';
 import { OperationsAlarms } from './constructs/operations-alarms.ts';
 import { RolloutFollowThrough } from './constructs/rollout-follow-through.ts';
 import { RollQueue } from './constructs/roll-queue.ts';
@@ -34,6 +35,7 @@ export class DeckhandStack extends Stack {
   readonly hubBus: HubBus | undefined;
   readonly dashboard: DeckhandDashboard;
   readonly rollQueue: RollQueue;
+  readonly notifications: Notifications;
 
   constructor(scope: Construct, id: string, props: DeckhandStackProps) {
     super(scope, id, props);
@@ -41,6 +43,7 @@ export class DeckhandStack extends Stack {
     const config = loadSynthConfig(this.node);
     this.state = new StateTable(this, 'State', { production: props.production });
     this.deadLetters = new DeadLetterQueue(this, 'DeadLetters');
+    this.notifications = new Notifications(this, 'Notifications', { config, table: this.state.table });
     this.hubBus = hasSpokes(config.config)
       ? new HubBus(this, 'HubBus', { config: config.config })
       : undefined;
@@ -101,22 +104,27 @@ export class DeckhandStack extends Stack {
     });
     // Live status with Resume / Approve / Decline, gated by who may invoke its function.
     this.dashboard = new DeckhandDashboard(this, 'Dashboard', { config, table: this.state.table });
+    // Every function tells teams, through the notice queue the notifier drains.
+    const tellers = {
+      ImagePush: this.deployOnPush.handler.function,
+      ImageScan: this.deployOnPush.scanHandler.function,
+      EcsChange: this.guardrailAudit.handler.function,
+      EcsEvents: this.rollouts.ecsEvents.function,
+      Alarm: this.rollouts.alarm.function,
+      Drift: this.drift.function,
+      Timers: this.timers.function,
+      RollWorker: this.rollQueue.worker,
+      SlackActions: this.slackInteractivity.function,
+      DeploymentHook: this.deploymentHook.handler.function,
+      Dashboard: this.dashboard.function,
+    };
+    for (const [name, fn] of Object.entries(tellers))
+      this.notifications.grantNotify(fn, { teamTags: name !== 'SlackActions' });
     const email: unknown = this.node.tryGetContext('deckhand:alarm-email');
     this.operations = new OperationsAlarms(this, 'Operations', {
       deadLetterQueue: this.deadLetters.queue,
-      functions: {
-        ImagePush: this.deployOnPush.handler.function,
-        ImageScan: this.deployOnPush.scanHandler.function,
-        EcsChange: this.guardrailAudit.handler.function,
-        EcsEvents: this.rollouts.ecsEvents.function,
-        Alarm: this.rollouts.alarm.function,
-        Drift: this.drift.function,
-        Timers: this.timers.function,
-        RollWorker: this.rollQueue.worker,
-        SlackActions: this.slackInteractivity.function,
-        DeploymentHook: this.deploymentHook.handler.function,
-        Dashboard: this.dashboard.function,
-      },
+      noticeDeadLetterQueue: this.notifications.deadLetterQueue,
+      functions: { ...tellers, Notifier: this.notifications.notifier },
       ...(typeof email === 'string' && email ? { email } : {}),
     });
   }

@@ -2,8 +2,11 @@
  * SlackPort: the Web API (`@slack/web-api`: chat.postMessage, chat.update) for teams with a bot token, and
  * incoming webhooks (`@slack/webhook`) for the rest. 429s are retried after Retry-After, a bounded number
  * of times inside a time budget that fits the Lambda timeout; the SDK's own 30-minute retrying is off.
+ * Past that, a failure that may pass later (rate limit, network, 5xx) is a SlackUnavailableError, which the
+ * notifier's queue retries; anything else is a SlackDeliveryError, which no retry mends.
  */
 import type { ErrorCode, WebClient } from '@slack/web-api';
+import { TransientError } from '#core/errors.ts';
 import type { Destination, SlackPort } from '#core/ports/slack.ts';
 import type { SecretsPort } from './secrets-manager.ts';
 
@@ -25,8 +28,14 @@ const webhook = () => import('@slack/webhook');
 /** @slack/web-api's code for a refused rate-limited call, spelled out so checking it loads nothing. */
 const rateLimitedCode: `${ErrorCode.RateLimitedError}` = 'slack_webapi_rate_limited_error';
 
+/** Slack refused the message for good (a bad token, an unknown channel, a revoked webhook). */
 export class SlackDeliveryError extends Error {
   override name = 'SlackDeliveryError';
+}
+
+/** Slack could not take the message now (rate limited past the budget, unreachable, a 5xx): try later. */
+export class SlackUnavailableError extends TransientError {
+  override name = 'SlackUnavailableError';
 }
 
 /** Seconds to wait before retrying, or undefined when the failure is not a rate limit. */
@@ -36,6 +45,16 @@ const retryAfterOf = (error: unknown): number | undefined => {
   // @slack/webhook reports the 429 but not its Retry-After: wait a second, as Slack's own guidance does.
   if (failure.statusCode === 429) return 1;
   return undefined;
+};
+
+/** Network failures (both SDKs' `*_request_error`), 5xx answers and rate limits may pass on a later try. */
+const isTransientSlackError = (error: unknown): boolean => {
+  const failure = error as { code?: string; statusCode?: number };
+  return (
+    retryAfterOf(error) !== undefined ||
+    (typeof failure.code === 'string' && failure.code.endsWith('_request_error')) ||
+    (typeof failure.statusCode === 'number' && failure.statusCode >= 500)
+  );
 };
 
 export const createSlackAdapter = (options: SlackAdapterOptions): SlackPort => {
@@ -67,9 +86,10 @@ export const createSlackAdapter = (options: SlackAdapterOptions): SlackPort => {
         const retryAfter = retryAfterOf(error);
         const waitMs = (retryAfter ?? 0) * 1000;
         if (retryAfter === undefined || attempt >= attempts || waited + waitMs > budgetMs) {
-          throw new SlackDeliveryError(`Slack refused the message: ${(error as Error).message}`, {
-            cause: error,
-          });
+          const reason = `Slack refused the message: ${(error as Error).message}`;
+          throw isTransientSlackError(error)
+            ? new SlackUnavailableError(reason, { cause: error })
+            : new SlackDeliveryError(reason, { cause: error });
         }
         waited += waitMs;
         await sleep(waitMs);

@@ -8,15 +8,15 @@ import { type Clock, systemClock } from '#core/ports/clock.ts';
 import type { EcsPort } from '#core/ports/ecs.ts';
 import type { EcsDeploymentsPort } from '#core/ports/ecs-deployments.ts';
 import type { Log } from '#core/ports/log.ts';
+import type { NoticeOutbox } from '#core/ports/slack.ts';
 import type { Ledger } from '#core/ports/stores.ts';
 import { type DeliveryReport, deliverNotices } from '#core/use-cases/notify.ts';
 import type { Home } from '#core/sites.ts';
-import { createDocumentClient, stateTableName } from './aws-clients.ts';
+import { createDocumentClient, createSqsClient, stateTableName } from './aws-clients.ts';
 import { createDynamoDbLedger } from './dynamodb/ledger.ts';
-import { createSecretsAdapter } from './secrets-manager.ts';
 import { createSitedAlarms, createSitedEcs } from './sited-ports.ts';
 import { homeFromEnv } from './site-clients.ts';
-import { createSlackAdapter } from './slack.ts';
+import { createSqsNoticeOutbox } from './sqs-notice-outbox.ts';
 
 /**
  * What every use case draws its deps from; each names only the parts it uses. Deploying adds the registry and
@@ -62,18 +62,32 @@ export interface Notifier {
   deliver(outcome: Outcome, event: unknown): Promise<DeliveryReport>;
 }
 
-/** Slack notifications for the outcomes of a handler (or the CLI), sharing its config, ledger and ECS. */
-export const wireNotifier = (deps: Wired): Notifier => {
-  const slack = createSlackAdapter({
-    secrets: createSecretsAdapter(),
-    ...(process.env.DECKHAND_SLACK_API_URL ? { apiUrl: process.env.DECKHAND_SLACK_API_URL } : {}),
-  });
+/**
+ * A function's outbox: the notice queue the stack gave it (DECKHAND_NOTICE_QUEUE_URL), which the notifier
+ * function drains. Without one, notices are logged as not sent.
+ */
+export const queuedOutbox = (env = process.env): NoticeOutbox => {
+  const queueUrl = env.DECKHAND_NOTICE_QUEUE_URL;
+  if (queueUrl) return createSqsNoticeOutbox(createSqsClient(), queueUrl, logger);
+  return {
+    send(notices) {
+      logger.error('notices not sent: no notice queue', { notices: notices.map((n) => n.id) });
+      return Promise.resolve({ failed: notices.length });
+    },
+  };
+};
+
+/**
+ * Notifications for the outcomes of a handler (or the CLI), sharing its config, ledger and ECS: through the
+ * notice queue, or through `outbox` (the CLI sends straight to Slack: slack-wiring.ts).
+ */
+export const wireNotifier = (deps: Wired, outbox: NoticeOutbox = queuedOutbox()): Notifier => {
   const defaultWebhookUrl = process.env.DECKHAND_SLACK_WEBHOOK_URL;
   return {
     deliver: (outcome, event) =>
       deliverNotices(outcome, noticeContextOf(event), {
         ...deps,
-        slack,
+        outbox,
         ...(defaultWebhookUrl ? { defaultWebhookUrl } : {}),
       }),
   };

@@ -1,5 +1,5 @@
 /** `deckhand drift [--json]`: the drift check, on demand. Exit 0 without drift, 3 with drift, 1 on error. */
-import { wireNotifier } from '#adapters/wiring.ts';
+import { wireCliNotifier } from '#adapters/slack-wiring.ts';
 import { placeOf, serviceKeyOf } from '#core/sites.ts';
 import { detectDrift } from '#core/use-cases/detect-drift.ts';
 import { wireCli } from './session.ts';
@@ -10,7 +10,7 @@ export const drift = async (
 ): Promise<number> => {
   const deps = await wireCli(options.config);
   const outcome = await detectDrift(deps, `cli-${new Date().toISOString()}`);
-  if (options.notify) await wireNotifier(deps).deliver(outcome, { 'detail-type': 'deckhand drift (CLI)' });
+  if (options.notify) await wireCliNotifier(deps).deliver(outcome, { 'detail-type': 'deckhand drift (CLI)' });
   if (options.json) {
     write(
       JSON.stringify({

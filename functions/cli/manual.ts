@@ -1,5 +1,5 @@
 /** `deckhand deploy` and `deckhand rollback`: a person's deploy, through the same path as a push. */
-import { wireNotifier } from '#adapters/wiring.ts';
+import { wireCliNotifier } from '#adapters/slack-wiring.ts';
 import type { Outcome } from '#core/outcome.ts';
 import { ImageNotKnownError, manualDeploy, manualRollback } from '#core/use-cases/manual-deploy.ts';
 import { InputError } from './read-json.ts';
@@ -39,7 +39,7 @@ export const deployCommand = async (
     if (error instanceof ImageNotKnownError) throw new InputError(error.message, { cause: error });
     throw error;
   }
-  await wireNotifier(deps).deliver(outcome, { 'detail-type': outcome.detailType });
+  await wireCliNotifier(deps).deliver(outcome, { 'detail-type': outcome.detailType });
   write(options.json ? JSON.stringify(outcome) : describe(outcome));
   return outcome.outcome === 'failed' ? 1 : 0;
 };
@@ -60,7 +60,7 @@ export const rollbackCommand = async (
     outcome: actions.some((a) => a.status === 'rolled-back') ? 'rolled-back' : 'ignored',
     actions,
   };
-  await wireNotifier(deps).deliver(outcome, { 'detail-type': `deckhand rollback (${who(options.as)})` });
+  await wireCliNotifier(deps).deliver(outcome, { 'detail-type': `deckhand rollback (${who(options.as)})` });
   if (options.json) write(JSON.stringify(outcome));
   else for (const a of actions) write(`${a.cluster}/${a.service}  ${a.status}  ${a.reason}`);
   return actions.some((a) => a.status === 'no-known-good') ? 1 : 0;

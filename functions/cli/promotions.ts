@@ -2,7 +2,7 @@
  * `deckhand tick`, `approve`, `decline` and `promotions`: the timers and approval decisions from a terminal,
  * IAM-authenticated (for teams without a Slack app), running the same use cases as the Lambdas.
  */
-import { wireNotifier } from '#adapters/wiring.ts';
+import { wireCliNotifier } from '#adapters/slack-wiring.ts';
 import { promotionAction } from '#core/promotions/actions.ts';
 import { decidePromotion } from '#core/use-cases/decide-promotion.ts';
 import { runTimers } from '#core/use-cases/run-timers.ts';
@@ -14,7 +14,7 @@ type Write = (line: string) => void;
 export const tick = async (options: { config?: string; json: boolean }, write: Write): Promise<number> => {
   const deps = await wireCli(options.config);
   const outcome = await runTimers(deps, `tick-${deps.clock.now().toISOString()}`);
-  await wireNotifier(deps).deliver(outcome, { 'detail-type': 'deckhand tick' });
+  await wireCliNotifier(deps).deliver(outcome, { 'detail-type': 'deckhand tick' });
   if (options.json) write(JSON.stringify(outcome));
   else if (outcome.actions.length === 0) write('nothing due');
   else
@@ -48,7 +48,7 @@ export const decide = async (
     deps,
   );
   if (result.outcome)
-    await wireNotifier(deps).deliver(result.outcome, { 'detail-type': `deckhand ${options.decision}` });
+    await wireCliNotifier(deps).deliver(result.outcome, { 'detail-type': `deckhand ${options.decision}` });
   write(`${result.status}: ${result.message}`);
   return ['approved', 'recorded', 'declined', 'duplicate'].includes(result.status) ? 0 : 1;
 };

@@ -6,7 +6,8 @@
 import { createInProcessRollQueue, noticeEventOf } from '#adapters/in-process-roll-queue.ts';
 import { type SlackActionsWired, wireSlackActions } from '#adapters/slack-actions.ts';
 import { fanOutAbove } from '#adapters/deploy-wiring.ts';
-import { selfRoles, type Notifier, wireAlarms, wireNotifier } from '#adapters/wiring.ts';
+import { selfRoles, type Notifier, wireAlarms } from '#adapters/wiring.ts';
+import { wireCliNotifier } from '#adapters/slack-wiring.ts';
 import { errorMessage } from '#core/errors.ts';
 import { eventIdOf } from '#core/events/parse-event.ts';
 import type { Outcome } from '#core/outcome.ts';
@@ -52,6 +53,7 @@ export const replay = async (options: ReplayOptions, write: (line: string) => vo
   const wired = await wireCli(options.config);
   let alarms: AlarmsPort | undefined;
   let slack: SlackActionsWired | undefined;
+  let notifier: Notifier | undefined;
   // A large deploy queues its rolls as in AWS, and the roll worker's use case drains them right here.
   const rolls = createInProcessRollQueue(wired);
   const deps = {
@@ -60,9 +62,9 @@ export const replay = async (options: ReplayOptions, write: (line: string) => vo
     dryRun: options.dryRun,
     selfRoles: selfRoles(),
     alarms: () => (alarms ??= wireAlarms(wired.home)),
-    slackActions: () => (slack ??= wireSlackActions(wired)),
+    slackActions: () =>
+      (slack ??= wireSlackActions(wired, { notifier: (notifier ??= wireCliNotifier(wired)) })),
   };
-  let notifier: Notifier | undefined;
   let status = 0;
   for (const file of options.files) {
     const parsed = readJsonFile(file);
@@ -73,7 +75,7 @@ export const replay = async (options: ReplayOptions, write: (line: string) => vo
           routeEvent(event, deps),
         );
         // As the Lambdas do: tell the teams after the outcome is recorded (never on a dry run).
-        if (!options.dryRun) await (notifier ??= wireNotifier(wired)).deliver(outcome, event);
+        if (!options.dryRun) await (notifier ??= wireCliNotifier(wired)).deliver(outcome, event);
       } catch (error) {
         outcome = {
           kind: 'error',
@@ -92,7 +94,7 @@ export const replay = async (options: ReplayOptions, write: (line: string) => vo
       }
       if (!options.dryRun)
         for (const { item, outcome: rolled } of worked)
-          await (notifier ??= wireNotifier(wired)).deliver(rolled, noticeEventOf(item));
+          await (notifier ??= wireCliNotifier(wired)).deliver(rolled, noticeEventOf(item));
     }
   }
   return status;

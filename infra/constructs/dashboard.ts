@@ -15,7 +15,6 @@ import { metricNames, metricsNamespace, pipelineDimension } from '#core/metrics/
 import { bundledConfigName, copyConfigInto, type SynthConfig } from '../deckhand-config.ts';
 import { grantContinueDeployments } from './continue-deployments.ts';
 import { DeckhandFunction } from './deckhand-function.ts';
-import { grantNotify } from './notifications.ts';
 import { grantStateAccess } from './state-access.ts';
 
 export interface DeckhandDashboardProps {
@@ -57,7 +56,6 @@ export class DeckhandDashboard extends Construct {
     // update or delete items.
     grantStateAccess(fn, table, { query: true });
     // DescribeServices on the configured services, and the teams' Slack secrets to update approval messages.
-    grantNotify(fn, config);
     // An approved or declined pause-hook approval continues or rolls back its deployment at once.
     grantContinueDeployments(fn, config);
 

@@ -7,7 +7,6 @@ import { routesFor } from '#core/events/routes.ts';
 import { bundledConfigName, copyConfigInto, type SynthConfig } from '../deckhand-config.ts';
 import { grantDeploy } from './deploy-access.ts';
 import { EventFunction } from './event-function.ts';
-import { grantNotify } from './notifications.ts';
 
 export interface DeployOnPushProps {
   config: SynthConfig;
@@ -53,7 +52,6 @@ export class DeployOnPush extends Construct {
     // The scan handler resumes parked pushes, so it deploys exactly as image-push does.
     for (const fn of [this.handler.function, this.scanHandler.function]) {
       grantDeploy(fn, config, table);
-      grantNotify(fn, config);
     }
   }
 }

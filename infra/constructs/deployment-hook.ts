@@ -7,7 +7,6 @@ import { Construct } from 'constructs';
 import { routesFor } from '#core/events/routes.ts';
 import { bundledConfigName, copyConfigInto, type SynthConfig } from '../deckhand-config.ts';
 import { EventFunction } from './event-function.ts';
-import { grantNotify } from './notifications.ts';
 import { acknowledgeWildcards, allPlaces, arnAt, grantAssumeSpokeRoles } from './places.ts';
 import { grantStateAccess } from './state-access.ts';
 
@@ -65,7 +64,6 @@ export class DeploymentHook extends Construct {
     );
 
     grantStateAccess(fn, table, { query: true });
-    grantNotify(fn, config);
     grantAssumeSpokeRoles(fn, config.config, Object.keys(config.config.accounts));
     // The Service Authorization Reference lists the service resource type next to the revision and the
     // deployment for these actions, as the ECS guide's least-privilege example grants them together.

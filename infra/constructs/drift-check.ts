@@ -8,7 +8,6 @@ import { Construct } from 'constructs';
 import { parseDuration } from '#core/rollouts/duration.ts';
 import { bundledConfigName, copyConfigInto, type SynthConfig } from '../deckhand-config.ts';
 import { DeckhandFunction } from './deckhand-function.ts';
-import { grantNotify } from './notifications.ts';
 import { serviceArns } from './service-arns.ts';
 import { grantStateAccess } from './state-access.ts';
 
@@ -48,7 +47,6 @@ export class DriftCheck extends Construct {
     });
     const fn = this.function;
     grantStateAccess(fn, table, { query: true });
-    grantNotify(fn, config);
     fn.addToRolePolicy(new PolicyStatement({ actions: ['ecs:DescribeTaskDefinition'], resources: ['*'] }));
     const reconciled = serviceArns(
       fn,

@@ -8,7 +8,6 @@ import type { DeckhandConfig } from '#core/config.ts';
 import { routesFor } from '#core/events/routes.ts';
 import { bundledConfigName, copyConfigInto, type SynthConfig } from '../deckhand-config.ts';
 import { EventFunction } from './event-function.ts';
-import { grantNotify } from './notifications.ts';
 import { acknowledgeWildcards, allPlaces, arnAt, grantAssumeSpokeRoles } from './places.ts';
 import { grantStateAccess } from './state-access.ts';
 
@@ -62,7 +61,6 @@ export class GuardrailAudit extends Construct {
     // An out-of-band change may come from any account and Region Deckhand acts in.
     const anyService = allPlaces(fn, config.config).map((place) => arnAt(fn, place, 'ecs', 'service', '*/*'));
     grantStateAccess(fn, table);
-    grantNotify(fn, config);
     grantAssumeSpokeRoles(fn, config.config, Object.keys(config.config.accounts));
     fn.addToRolePolicy(new PolicyStatement({ actions: ['ecs:DescribeServices'], resources: anyService }));
     fn.addToRolePolicy(

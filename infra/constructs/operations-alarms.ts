@@ -11,6 +11,8 @@ import { Construct } from 'constructs';
 export interface OperationsAlarmsProps {
   functions: Record<string, IFunction>;
   deadLetterQueue: IQueue;
+  /** The notices Slack never took (the notice queue's FIFO dead-letter queue). */
+  noticeDeadLetterQueue?: IQueue;
   /** Optional e-mail for the topic (context `deckhand:alarm-email`). */
   email?: string;
 }
@@ -48,6 +50,19 @@ export class OperationsAlarms extends Construct {
         treatMissingData: TreatMissingData.NOT_BREACHING,
       }),
     );
+    if (props.noticeDeadLetterQueue)
+      watch(
+        new Alarm(this, 'NoticeDeadLetters', {
+          alarmDescription: 'Slack never took a notice: it waits in the notice dead-letter queue',
+          metric: props.noticeDeadLetterQueue.metricApproximateNumberOfMessagesVisible({
+            period: Duration.minutes(5),
+          }),
+          threshold: 0,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        }),
+      );
     for (const [name, fn] of Object.entries(props.functions)) {
       for (const [kind, metric] of [
         ['Errors', fn.metricErrors({ period: Duration.minutes(5) })],

@@ -6,7 +6,6 @@ import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { bundledConfigName, copyConfigInto, type SynthConfig } from '../deckhand-config.ts';
 import { DeckhandFunction } from './deckhand-function.ts';
-import { grantNotify } from './notifications.ts';
 import { grantAssumeSpokeRoles, targetAccountKeys } from './places.ts';
 import { serviceArns } from './service-arns.ts';
 import { grantStateAccess } from './state-access.ts';
@@ -79,7 +78,6 @@ export class RollQueue extends Construct {
       this.worker.addToRolePolicy(
         new PolicyStatement({ actions: ['ecs:UpdateService'], resources: services }),
       );
-    grantNotify(this.worker, config);
   }
 
   /** Lets a deploying function queue its rolls, and tells it where and from how many services on. */

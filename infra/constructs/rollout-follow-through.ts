@@ -7,7 +7,6 @@ import { Construct } from 'constructs';
 import { routesFor } from '#core/events/routes.ts';
 import { bundledConfigName, copyConfigInto, type SynthConfig } from '../deckhand-config.ts';
 import { EventFunction } from './event-function.ts';
-import { grantNotify } from './notifications.ts';
 import { acknowledgeWildcards, arnAt, targetPlaces } from './places.ts';
 import { serviceArns } from './service-arns.ts';
 import { grantStateAccess } from './state-access.ts';
@@ -44,7 +43,6 @@ export class RolloutFollowThrough extends Construct {
       routes: routes.filter((route) => route.handler === 'ecs-events'),
     });
     grantStateAccess(this.ecsEvents.function, table, { query: true });
-    grantNotify(this.ecsEvents.function, config);
     // For the crash-loop alert's logs link; DescribeTaskDefinition has no resource-level permissions.
     this.ecsEvents.function.addToRolePolicy(
       new PolicyStatement({ actions: ['ecs:DescribeTaskDefinition'], resources: ['*'] }),
@@ -66,7 +64,6 @@ export class RolloutFollowThrough extends Construct {
     });
     const fn = this.alarm.function;
     grantStateAccess(fn, table, { query: true });
-    grantNotify(fn, config);
     const services = serviceArns(fn, config.config);
     if (services.length > 0) {
       fn.addToRolePolicy(

@@ -4,7 +4,7 @@ import { FunctionUrlAuthType, InvokeMode, type FunctionUrl } from 'aws-cdk-lib/a
 import { Construct } from 'constructs';
 import { bundledConfigName, copyConfigInto, type SynthConfig } from '../deckhand-config.ts';
 import { DeckhandFunction } from './deckhand-function.ts';
-import { grantSecretReads, signingSecret, teamSlackSecrets } from './slack-secrets.ts';
+import { grantSecretReads, signingSecret } from './slack-secrets.ts';
 import { grantStateAccess } from './state-access.ts';
 import { grantContinueDeployments } from './continue-deployments.ts';
 
@@ -49,8 +49,8 @@ export class SlackInteractivity extends Construct {
     grantStateAccess(this.function, table, { query: true });
     // A decided (slack-actions) or expired (timers) pause-hook approval resumes or rolls back its deployment.
     grantContinueDeployments(this.function, config);
-    // The signing secret (when configured) and the teams' Slack secrets, to update the approval message.
-    grantSecretReads(this.function, [...signingSecret(config), ...teamSlackSecrets(config)]);
+    // The signing secret (when configured); the approval message's update goes through the notice queue.
+    grantSecretReads(this.function, signingSecret(config));
     // On the stack itself, so the output is named exactly SlackInteractivityUrl.
     new CfnOutput(Stack.of(this), 'SlackInteractivityUrl', {
       value: this.url.url,

@@ -14,7 +14,6 @@ import { Construct } from 'constructs';
 import { bundledConfigName, copyConfigInto, type SynthConfig } from '../deckhand-config.ts';
 import { DeckhandFunction } from './deckhand-function.ts';
 import { grantDeploy } from './deploy-access.ts';
-import { grantNotify } from './notifications.ts';
 import { grantContinueDeployments } from './continue-deployments.ts';
 
 export interface TimersProps {
@@ -83,7 +82,6 @@ export class Timers extends Construct {
       }),
     });
     grantDeploy(this.function, config, table);
-    grantNotify(this.function, config);
     // A decided (slack-actions) or expired (timers) pause-hook approval resumes or rolls back its deployment.
     grantContinueDeployments(this.function, config);
   }

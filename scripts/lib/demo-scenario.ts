@@ -30,8 +30,10 @@ import { buildHandler } from '../build.ts';
 import { demoApprover, demoSigningSecret, runBrakes } from './demo-brakes.ts';
 import { lambdaContext } from './lambda-context.ts';
 import { projectRoot } from './moto.ts';
+import { NoticeQueue } from './notice-queue.ts';
 import { ecrUri, fargateService, Seeder, webTaskDefinition } from './seed.ts';
 import type { ReceivedMessage, SlackReceiver } from './slack-receiver.ts';
+import type { SqsWorker } from './sqs-event-source.ts';
 
 type Handler = (
   event: unknown,
@@ -208,13 +210,29 @@ export const runDemo = async (
   process.env.DECKHAND_HOME_ACCOUNT = account;
   process.env.DECKHAND_SLACK_API_URL = receiver.apiUrl;
   process.env.DECKHAND_SLACK_SIGNING_SECRET = demoSigningSecret;
+  // Every function hands its notices to the FIFO notice queue; the notifier function drains it to Slack.
+  const notices = (await NoticeQueue.create({ account, region })).useForHandlers();
   const handlers = {} as Record<HandlerName, Handler>;
   await report.wait(
     'bundling the handlers with esbuild',
     (async () => {
+      const load = async (name: string) =>
+        (await import(pathToFileURL(await buildHandler(name, join(workDir, 'dist', name))).href)) as {
+          handler: unknown;
+        };
+      const notifierHandler = (await load('notifier')).handler as (
+        event: unknown,
+        context: unknown,
+      ) => ReturnType<SqsWorker>;
+      const notifier: SqsWorker = (event) => notifierHandler(event, lambdaContext('notifier'));
       for (const name of handlerNames) {
-        const bundle = await buildHandler(name, join(workDir, 'dist', name));
-        handlers[name] = ((await import(pathToFileURL(bundle).href)) as { handler: Handler }).handler;
+        const handler = (await load(name)).handler as Handler;
+        // As the event source mapping would, the notifier takes the notices as soon as they are queued.
+        handlers[name] = async (event, context) => {
+          const answer = await handler(event, context);
+          await notices.drain(notifier);
+          return answer;
+        };
       }
     })(),
   );

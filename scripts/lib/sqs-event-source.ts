@@ -54,6 +54,11 @@ export class SqsEventSource {
           SentTimestamp: m.Attributes?.SentTimestamp ?? '0',
           SenderId: 'deckhand',
           ApproximateFirstReceiveTimestamp: m.Attributes?.ApproximateFirstReceiveTimestamp ?? '0',
+          // FIFO queues: Powertools' FIFO processor keeps a failed message's group together by these.
+          ...(m.Attributes?.MessageGroupId ? { MessageGroupId: m.Attributes.MessageGroupId } : {}),
+          ...(m.Attributes?.MessageDeduplicationId
+            ? { MessageDeduplicationId: m.Attributes.MessageDeduplicationId }
+            : {}),
         },
         messageAttributes: {},
         md5OfBody: '',

@@ -135,6 +135,10 @@ export const memoryNotices = (state: MemoryState): NoticeStore => {
       state.notices.add(id);
       return done(true);
     },
+    release(id) {
+      state.notices.delete(id);
+      return done(undefined);
+    },
     getMessageRef: (thread, destination) => done(state.messageRefs.get(refKey(thread, destination))),
     putMessageRef(thread, destination, ref) {
       state.messageRefs.set(refKey(thread, destination), copy(ref));

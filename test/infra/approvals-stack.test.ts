@@ -23,11 +23,6 @@ import {
 } from '../helpers/template.ts';
 
 const signingSecret = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:deckhand/slack/signing-AbCdEf';
-const teamSecrets = [
-  'arn:aws:secretsmanager:eu-west-1:111122223333:secret:deckhand/slack/payments-AbCdEf',
-  'arn:aws:secretsmanager:eu-west-1:111122223333:secret:deckhand/slack/search',
-  'arn:aws:secretsmanager:eu-west-1:111122223333:secret:deckhand/slack/search-??????',
-];
 
 /** Synthesizes the stack without bundling (templates only), from the example config or a variant of it. */
 const synth = (edit?: (config: Record<string, unknown>) => void): Template => {
@@ -101,7 +96,7 @@ describe('approvals and timers in the Deckhand stack', () => {
       expect(fn.DeadLetterConfig).toBeUndefined();
     });
 
-    it('may only continue a paused deployment in ECS, no PassRole, and reads exactly the signing secret and the teams’ Slack secrets', () => {
+    it('may only continue a paused deployment in ECS, no PassRole, reads exactly the signing secret, and queues notices', () => {
       const statements = roleStatements(template, functionId(template, slackActions));
       const actions = actionsOf(statements);
       expect(actions.filter((a) => a.startsWith('ecs:'))).toEqual(['ecs:ContinueServiceDeployment']);
@@ -116,6 +111,9 @@ describe('approvals and timers in the Deckhand stack', () => {
         'logs:CreateLogStream',
         'logs:PutLogEvents',
         'secretsmanager:GetSecretValue',
+        'sqs:GetQueueAttributes',
+        'sqs:GetQueueUrl',
+        'sqs:SendMessage',
       ]);
       const continueOn = JSON.stringify(
         statements.find((s) => s.Action === 'ecs:ContinueServiceDeployment')?.Resource,
@@ -123,7 +121,8 @@ describe('approvals and timers in the Deckhand stack', () => {
       expect(continueOn).toMatch(/service-deployment\/\*/);
       const reads = statements.filter((s) => s.Action === 'secretsmanager:GetSecretValue');
       expect(reads).toHaveLength(1);
-      expect(reads[0]?.Resource).toEqual([...teamSecrets, signingSecret].sort());
+      // The teams' Slack secrets stay with the notifier: the approval message's update is a queued notice.
+      expect(reads[0]?.Resource).toEqual(signingSecret);
       for (const statement of statements) expect(statement.Resource).not.toBe('*');
     });
   });
@@ -204,9 +203,10 @@ describe('approvals and timers in the Deckhand stack', () => {
         'ecs:TagResource',
         'iam:PassRole',
         'dynamodb:Query',
-        'secretsmanager:GetSecretValue',
+        'sqs:SendMessage',
       ])
         expect(actions).toContain(action);
+      expect(actions).not.toContain('secretsmanager:GetSecretValue');
     });
 
     it('is one of Deckhand’s own roles, so its deploys are not audited as out-of-band changes', () => {
@@ -240,12 +240,12 @@ describe('without slack.signingSecret', () => {
     });
   });
 
-  it('still deploys the URL, but slack-actions reads only the teams’ Slack secrets', () => {
+  it('still deploys the URL, and slack-actions reads no secret', () => {
     expect(Object.keys(resourcesOf(template, 'AWS::Lambda::Url'))).toHaveLength(1);
     const reads = roleStatements(template, functionId(template, slackActions)).filter(
       (s) => s.Action === 'secretsmanager:GetSecretValue',
     );
-    expect(reads.map((s) => s.Resource)).toEqual([teamSecrets]);
+    expect(reads).toEqual([]);
   });
 
   it('grants no secret at all when no team has Slack either', () => {

@@ -105,7 +105,9 @@ describe('the Deckhand dashboard in the stack', () => {
       'ecs:DescribeServices',
       'logs:CreateLogStream',
       'logs:PutLogEvents',
-      'secretsmanager:GetSecretValue',
+      'sqs:GetQueueAttributes',
+      'sqs:GetQueueUrl',
+      'sqs:SendMessage',
     ]);
     const describe = statements.find((s) => [s.Action].flat().includes('ecs:DescribeServices'));
     expect(JSON.stringify(describe?.Resource)).not.toContain('"*"');

@@ -259,9 +259,10 @@ describe.each([false, true])('Deckhand stack (production: %s)', (production) => 
     const functions = Object.keys(resourcesOf(template, 'AWS::Lambda::Function')).length;
     expect(alarms.filter((a) => a.Properties.MetricName === 'Errors')).toHaveLength(functions);
     expect(alarms.filter((a) => a.Properties.MetricName === 'Throttles')).toHaveLength(functions);
+    // The dead-letter queue, and the notice queue's own (FIFO) one.
     expect(
       alarms.filter((a) => a.Properties.MetricName === 'ApproximateNumberOfMessagesVisible'),
-    ).toHaveLength(1);
+    ).toHaveLength(2);
     for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toHaveLength(1);
   });
 
@@ -287,7 +288,8 @@ describe.each([false, true])('Deckhand stack (production: %s)', (production) => 
   it('fans large deploys out to a roll worker on an encrypted queue, retrying items into the DLQ', () => {
     const worker = functionId(template, 'roll one service per queued work item');
     const queues = resourcesOf(template, 'AWS::SQS::Queue');
-    const [queueId, queue] = Object.entries(queues).find(([, q]) => q.Properties.RedrivePolicy) ?? [];
+    const [queueId, queue] =
+      Object.entries(queues).find(([, q]) => q.Properties.RedrivePolicy && !q.Properties.FifoQueue) ?? [];
     expect(queue?.Properties).toMatchObject({
       SqsManagedSseEnabled: true,
       VisibilityTimeout: 6 * 120,
@@ -304,11 +306,15 @@ describe.each([false, true])('Deckhand stack (production: %s)', (production) => 
     expect(resourcesOf(template, 'AWS::Lambda::Function')[worker]?.Properties.Environment).toMatchObject({
       Variables: { DECKHAND_ROLL_CONCURRENCY: '2' },
     });
-    // The worker rolls and tells: no registration, no PassRole, no listing, no sending.
-    const workerActions = actionsOf(roleStatements(template, worker));
+    // The worker rolls and tells: no registration, no PassRole, no listing, no queueing of rolls.
+    const workerStatements = roleStatements(template, worker);
+    const workerActions = actionsOf(workerStatements);
     expect(workerActions).toContain('ecs:UpdateService');
-    for (const action of ['ecs:RegisterTaskDefinition', 'iam:PassRole', 'dynamodb:Query', 'sqs:SendMessage'])
+    for (const action of ['ecs:RegisterTaskDefinition', 'iam:PassRole', 'dynamodb:Query'])
       expect(workerActions).not.toContain(action);
+    expect(
+      JSON.stringify(workerStatements.filter((st) => [st.Action].flat().includes('sqs:SendMessage'))),
+    ).not.toContain(`"${queueId}"`);
     // Every deploying function may queue rolls, and knows where.
     for (const text of [
       'deploy a pushed ECR image',
@@ -329,32 +335,67 @@ describe.each([false, true])('Deckhand stack (production: %s)', (production) => 
     template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(15 minutes)' });
   });
 
-  it('reads only the Slack secrets the config names, the signing secret only in slack-actions', () => {
+  it('reads the teams’ Slack secrets only in the notifier, and the signing secret only in slack-actions', () => {
     const teamSecrets = [
       'arn:aws:secretsmanager:eu-west-1:111122223333:secret:deckhand/slack/payments-AbCdEf',
       'arn:aws:secretsmanager:eu-west-1:111122223333:secret:deckhand/slack/search',
       'arn:aws:secretsmanager:eu-west-1:111122223333:secret:deckhand/slack/search-??????',
     ];
     const signing = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:deckhand/slack/signing-AbCdEf';
-    const slackActionsRole = JSON.stringify(
-      onlyResource(template, 'AWS::Lambda::Function', (props) =>
-        String(props.Description).includes('approval decisions from Slack'),
-      ).Role,
-    ).replace(/.*"Fn::GetAtt":\["([^"]+)".*/, '$1');
-    const policies = Object.values(resourcesOf(template, 'AWS::IAM::Policy'));
-    const reads = policies.flatMap((policy) =>
-      (policy.Properties.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement.filter(
-        (s) => s.Action === 'secretsmanager:GetSecretValue',
-      ).map((s) => ({
-        slackActions: JSON.stringify(policy.Properties.Roles).includes(`{"Ref":"${slackActionsRole}"}`),
-        resource: s.Resource,
-      })),
+    const reads = Object.keys(resourcesOf(template, 'AWS::Lambda::Function')).flatMap((fn) =>
+      roleStatements(template, fn)
+        .filter((st) => [st.Action].flat().includes('secretsmanager:GetSecretValue'))
+        .map((st) => ({
+          description: String(functionProps(template, fn).Description),
+          resource: st.Resource,
+        })),
     );
-    expect(reads.length).toBeGreaterThanOrEqual(8);
-    expect(reads.filter((read) => read.slackActions)).toHaveLength(1);
-    for (const read of reads) {
-      expect(read.resource).toEqual(read.slackActions ? [...teamSecrets, signing].sort() : teamSecrets);
+    expect(reads).toEqual(
+      expect.arrayContaining([
+        { description: expect.stringContaining('send queued notices'), resource: teamSecrets },
+        { description: expect.stringContaining('approval decisions from Slack'), resource: signing },
+      ]),
+    );
+    expect(reads).toHaveLength(2);
+  });
+
+  it('tells teams through one FIFO notice queue that only the notifier drains, dead-lettering what Slack never took', () => {
+    const notifier = functionId(template, 'send queued notices');
+    const queues = Object.entries(resourcesOf(template, 'AWS::SQS::Queue')).filter(
+      ([, q]) => q.Properties.FifoQueue,
+    );
+    const [queueId, queue] = queues.find(([, q]) => q.Properties.RedrivePolicy) ?? [];
+    const [deadId] = queues.find(([, q]) => !q.Properties.RedrivePolicy) ?? [];
+    expect(queues).toHaveLength(2);
+    expect(queue?.Properties).toMatchObject({
+      SqsManagedSseEnabled: true,
+      VisibilityTimeout: 6 * 60,
+      RedrivePolicy: { maxReceiveCount: 5, deadLetterTargetArn: { 'Fn::GetAtt': [deadId, 'Arn'] } },
+    });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: notifier },
+      EventSourceArn: { 'Fn::GetAtt': [queueId, 'Arn'] },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    // Every other function queues its notices there, and knows where; none but the notifier reads them.
+    const others = Object.keys(resourcesOf(template, 'AWS::Lambda::Function')).filter(
+      (id) => id !== notifier,
+    );
+    expect(others.length).toBeGreaterThanOrEqual(11);
+    for (const fn of others) {
+      const statements = roleStatements(template, fn);
+      const sends = statements.filter((st) => [st.Action].flat().includes('sqs:SendMessage'));
+      expect(JSON.stringify(sends), fn).toContain(`"${queueId}"`);
+      expect(functionProps(template, fn).Environment, fn).toMatchObject({
+        Variables: { DECKHAND_NOTICE_QUEUE_URL: { Ref: queueId } },
+      });
+      const receives = statements.filter((st) => [st.Action].flat().includes('sqs:ReceiveMessage'));
+      expect(JSON.stringify(receives), fn).not.toContain(`"${queueId}"`);
     }
+    // The notifier sends to Slack and keeps claims: no ECS, no queueing.
+    const notifierActions = actionsOf(roleStatements(template, notifier));
+    expect(notifierActions.filter((action) => action.startsWith('ecs:'))).toEqual([]);
+    expect(notifierActions).not.toContain('sqs:SendMessage');
   });
 
   it('passes cdk-nag AwsSolutions, every acknowledgement carrying a reason', () => {

@@ -16,6 +16,7 @@ describe('the demo with every event delivered 3× concurrently', () => {
   });
   afterAll(async () => {
     delete process.env.DECKHAND_SLACK_API_URL;
+    delete process.env.DECKHAND_NOTICE_QUEUE_URL;
     await receiver.close();
   });
 

@@ -13,6 +13,7 @@ describe('npm run demo', () => {
   });
   afterAll(async () => {
     delete process.env.DECKHAND_SLACK_API_URL;
+    delete process.env.DECKHAND_NOTICE_QUEUE_URL;
     await receiver.close();
   });
 

@@ -119,6 +119,7 @@ describe('the status page and widget from the demo’s ledger, in headless Chrom
 
   afterAll(async () => {
     delete process.env.DECKHAND_SLACK_API_URL;
+    delete process.env.DECKHAND_NOTICE_QUEUE_URL;
     await chromium?.close();
     await receiver?.close();
   });

@@ -338,6 +338,10 @@ const contract = (make: () => Subject) => {
     expect(await ledger.notices.claim(`deploy#${f.id}`)).toBe(true);
     expect(await ledger.notices.claim(`deploy#${f.id}`)).toBe(false);
     expect(await ledger.notices.claim(`deploy#${f.id}#2`)).toBe(true);
+    // A claim handed back after a failed send may be claimed again, once.
+    await ledger.notices.release(`deploy#${f.id}`);
+    expect(await ledger.notices.claim(`deploy#${f.id}`)).toBe(true);
+    expect(await ledger.notices.claim(`deploy#${f.id}`)).toBe(false);
 
     const thread = `rollout#${f.id}`;
     expect(await ledger.notices.getMessageRef(thread, 'payments')).toBeUndefined();

@@ -6,6 +6,7 @@ import { parseConfig } from '#core/config.ts';
 import type { EcsPort } from '#core/ports/ecs.ts';
 import { deployImage } from '#core/use-cases/deploy-image.ts';
 import { deliverNotices } from '#core/use-cases/notify.ts';
+import { directOutbox } from '#core/use-cases/send-notice.ts';
 import { pushEvent } from '../helpers/events.ts';
 import { createMemoryLedger, ManualClock } from '../helpers/memory-stores.ts';
 import { noRegistry, sampleHome } from '../helpers/home.ts';
@@ -136,8 +137,7 @@ describe('logs', () => {
       {
         config,
         home: sampleHome,
-        slack,
-        ledger: createMemoryLedger(clock),
+        outbox: directOutbox({ slack, ledger: createMemoryLedger(clock), log: logger }),
         ecs: { describeServices: () => Promise.resolve(new Map()) },
         log: logger,
       },

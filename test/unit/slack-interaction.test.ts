@@ -22,6 +22,7 @@ import {
   type DecisionStatus,
 } from '#core/use-cases/decide-promotion.ts';
 import { deliverNotices } from '#core/use-cases/notify.ts';
+import { directOutbox } from '#core/use-cases/send-notice.ts';
 import { handleSlackInteraction } from '#core/use-cases/slack-interaction.ts';
 import {
   type Block,
@@ -414,8 +415,7 @@ describe('approving through Slack, end to end on the in-memory ledger', () => {
     const notifyDeps = {
       config,
       home: sampleHome,
-      slack,
-      ledger,
+      outbox: directOutbox({ slack, ledger, log: silentLog }),
       ecs: { describeServices: () => Promise.reject(new Error('not needed')) },
       log: silentLog,
     };

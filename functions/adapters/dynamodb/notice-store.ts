@@ -15,6 +15,10 @@ export const createNoticeStore = (table: LedgerTable): NoticeStore => ({
     return written;
   },
 
+  async release(id) {
+    await table.delete({ pk: `notice#${id}`, sk: 'notice' });
+  },
+
   async getMessageRef(thread, destination) {
     const item = await table.get<MessageRef>({ pk: `msg#${thread}`, sk: destination });
     return item && { channel: String(item.channel), ts: String(item.ts) };

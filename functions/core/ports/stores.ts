@@ -121,6 +121,8 @@ export interface AuditStore {
 export interface NoticeStore {
   /** First claim of an id is true: the same notice is never sent twice to a destination. */
   claim(id: string): Promise<boolean>;
+  /** Hands a claim back after the send failed, so a retry may send it. */
+  release(id: string): Promise<void>;
   getMessageRef(thread: string, destination: string): Promise<MessageRef | undefined>;
   putMessageRef(thread: string, destination: string, ref: MessageRef): Promise<void>;
 }

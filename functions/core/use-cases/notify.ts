@@ -5,9 +5,8 @@
  *  1. Turn the typed outcome into notices (the message model), from what the use case already knew.
  *  2. Route each notice: the pipeline's team, else the service's team tag, else the default team, else the
  *     local default webhook; skip teams not subscribed to the notice's trigger.
- *  3. Claim (notice, state, destination) in the ledger, so a duplicate event never posts twice.
- *  4. Web API destinations: post a rollout's first message and update it in place afterwards (channel and
- *     ts kept in the ledger). Webhook destinations: post each change.
+ *  3. Render each for Slack and hand them to the outbox, in order: the notifier function's queue in AWS
+ *     (send-notice.ts claims, posts and threads them there), or straight to Slack in the CLI.
  *
  * Alternate courses: any failure is logged with the notice id and swallowed. A notification never fails
  * or delays the deploy it reports, and the event is not retried for it.
@@ -19,27 +18,20 @@ import { renderSlack } from '../notify/slack-blocks.ts';
 import type { Outcome } from '../outcome.ts';
 import type { EcsPort } from '../ports/ecs.ts';
 import type { Log } from '../ports/log.ts';
-import type { Destination, SlackPort } from '../ports/slack.ts';
-import type { Ledger } from '../ports/stores.ts';
+import type { DeliveryReport, Destination, NoticeOutbox, OutgoingNotice } from '../ports/slack.ts';
 import { type Home, serviceKeyOf } from '../sites.ts';
 
 export interface NotifyDeps {
   config: DeckhandConfig;
   home: Home;
-  slack: SlackPort;
-  ledger: Pick<Ledger, 'notices'>;
+  outbox: NoticeOutbox;
   ecs: Pick<EcsPort, 'describeServices'>;
   log: Log;
   /** DECKHAND_SLACK_WEBHOOK_URL: the default route of every team without a destination of its own. */
   defaultWebhookUrl?: string;
 }
 
-export interface DeliveryReport {
-  sent: number;
-  updated: number;
-  skipped: number;
-  failed: number;
-}
+export type { DeliveryReport };
 
 const destinationOf = (
   team: string | undefined,
@@ -97,7 +89,7 @@ export const deliverNotices = async (
   context: NoticeContext,
   deps: NotifyDeps,
 ): Promise<DeliveryReport> => {
-  const report: DeliveryReport = { sent: 0, updated: 0, skipped: 0, failed: 0 };
+  const report: DeliveryReport = { sent: 0, updated: 0, queued: 0, skipped: 0, failed: 0 };
   // Nowhere to send anything: skip the work (and the team-tag reads) entirely.
   if (Object.keys(deps.config.teams).length === 0 && !deps.defaultWebhookUrl) return report;
   const tagLookups = new Map<string, Promise<string | undefined>>();
@@ -108,6 +100,7 @@ export const deliverNotices = async (
     deps.log.error('notices not built', { eventId: outcome.eventId, error: errorMessage(error) });
     return { ...report, failed: 1 };
   }
+  const outgoing: OutgoingNotice[] = [];
   for (const notice of notices) {
     const id = `${notice.key}#${notice.state}`;
     try {
@@ -123,26 +116,14 @@ export const deliverNotices = async (
         report.skipped += 1;
         continue;
       }
-      if (!(await deps.ledger.notices.claim(`${id}#${destination.id}`))) {
-        report.skipped += 1;
-        continue;
-      }
-      const message = renderSlack(notice);
-      const ref =
-        destination.kind === 'api' && notice.thread
-          ? await deps.ledger.notices.getMessageRef(notice.thread, destination.id)
-          : undefined;
-      if (ref && destination.kind === 'api') {
-        await deps.slack.update(destination, ref, message);
-        report.updated += 1;
-      } else {
-        const posted = await deps.slack.post(destination, message);
-        if (posted && notice.thread)
-          await deps.ledger.notices.putMessageRef(notice.thread, destination.id, posted);
-        report.sent += 1;
-      }
+      outgoing.push({
+        id: `${id}#${destination.id}`,
+        eventId: outcome.eventId,
+        ...(notice.thread ? { thread: notice.thread } : {}),
+        destination,
+        message: renderSlack(notice),
+      });
     } catch (error) {
-      // Never thrown: the outcome is already recorded, and a retry would re-run the use case.
       deps.log.error('notification failed', {
         noticeId: id,
         eventId: outcome.eventId,
@@ -151,5 +132,9 @@ export const deliverNotices = async (
       report.failed += 1;
     }
   }
+  if (outgoing.length === 0) return report;
+  const handed = await deps.outbox.send(outgoing);
+  for (const key of ['sent', 'updated', 'queued', 'skipped', 'failed'] as const)
+    report[key] += handed[key] ?? 0;
   return report;
 };
