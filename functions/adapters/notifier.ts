@@ -18,16 +18,11 @@ import { sendNotice, type SendNoticeDeps } from '#core/use-cases/send-notice.ts'
 import { formatPath } from '#core/zod-issues.ts';
 import { SecretError } from './secrets-manager.ts';
 import { SlackDeliveryError } from './slack.ts';
+import { jsonBodyOf } from './sqs-body.ts';
 
 /** The notice a message carries; a malformed one is refused naming the message and the field. */
 export const parseNoticeMessage = (record: Pick<SQSRecord, 'messageId' | 'body'>): OutgoingNotice => {
-  let body: unknown;
-  try {
-    body = JSON.parse(record.body);
-  } catch (error) {
-    throw new RejectedEventError(record.messageId, 'body', 'not JSON', { cause: error });
-  }
-  const parsed = outgoingNoticeSchema.safeParse(body);
+  const parsed = outgoingNoticeSchema.safeParse(jsonBodyOf(record));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new RejectedEventError(

@@ -13,6 +13,7 @@ import type { RollWorkItem } from '#core/ports/roll-queue.ts';
 import { rollWorkItem, type RollWorkerDeps } from '#core/use-cases/roll-work-item.ts';
 import { noticeEventOf } from './in-process-roll-queue.ts';
 import { publishOutcomeMetrics } from './metrics.ts';
+import { jsonBodyOf } from './sqs-body.ts';
 import { roleSessionFor, withRoleSession } from './site-clients.ts';
 import type { Notifier } from './wiring.ts';
 
@@ -34,12 +35,7 @@ const required = [
 
 /** The item a message carries; a malformed one is refused naming the message and the field. */
 export const parseWorkItem = (record: Pick<SQSRecord, 'messageId' | 'body'>): RollWorkItem => {
-  let body: unknown;
-  try {
-    body = JSON.parse(record.body);
-  } catch (error) {
-    throw new RejectedEventError(record.messageId, 'body', 'not JSON', { cause: error });
-  }
+  const body = jsonBodyOf(record);
   if (!body || typeof body !== 'object')
     throw new RejectedEventError(record.messageId, 'body', 'not an object');
   const item = body as Record<string, unknown>;
