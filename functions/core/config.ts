@@ -197,7 +197,8 @@ export const configSchema = z
       )
       .check(z.describe('Admit every account of this organization to the hub’s event bus')),
     pipelines: z._default(z.array(pipelineSchema), []),
-    guardrails: z._default(guardrailsSchema, guardrailsSchema.parse({})),
+    // A getter: parsed when a config leaves guardrails out, not on every cold start.
+    guardrails: z._default(guardrailsSchema, () => guardrailsSchema.parse({})),
     teams: z._default(z.record(name, teamSchema), {}),
     notifications: z._default(
       z.strictObject({
