@@ -9,10 +9,12 @@ export const mainFields = ['module', 'main'];
  * Packages the Lambda bundles replace, with the replacement's path from the project root (esbuild resolves an
  * alias in its working directory: the project root for the CDK and `npm run build`). The SDK's default
  * credential chain becomes the environment alone, which is where Lambda puts the role's credentials
- * (functions/adapters/lambda-credentials.ts says why that is the same answer).
+ * (functions/adapters/lambda-credentials.ts says why that is the same answer); `debug`, which only secretlint's
+ * tracing uses there, loggers that never print (functions/adapters/lambda-debug.ts).
  */
 export const lambdaAliases: Record<string, string> = {
   '@aws-sdk/credential-provider-node': './functions/adapters/lambda-credentials.ts',
+  debug: './functions/adapters/lambda-debug.ts',
 };
 
 /**

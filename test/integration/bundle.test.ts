@@ -1,8 +1,8 @@
 /**
  * The shipped artifact, not the source: build the image-push bundle the way the stack does (ESM, minified,
- * SDK bundled, the SDK's credential chain replaced by the environment's credentials) and run it on Node 24
- * against moto. The test file's credentials are an assumed role in an account of its own, so what lands in
- * that account was signed with them.
+ * SDK bundled, the SDK's credential chain replaced by the environment's credentials, `debug` by loggers that
+ * never print) and run it on Node 24 against moto. The test file's credentials are an assumed role in an
+ * account of its own, so what lands in that account was signed with them.
  */
 import { randomInt } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -89,6 +89,14 @@ describe('the image-push bundle', () => {
       inputs.filter((path) => /credential-provider-(node|ini|sso|process|login|http)\b/.test(path)),
     ).toEqual([]);
     expect(inputs.filter((path) => /nested-clients\/.*\/(sso|sso-oidc|signin)\//.test(path))).toEqual([]);
+  });
+
+  it("carries loggers that never print for secretlint's `debug`, which its guardrails run on every deploy", () => {
+    const metafile = JSON.parse(readFileSync(metafilePath(bundle), 'utf8')) as Metafile;
+    const inputs = Object.keys(Object.values(metafile.outputs)[0]?.inputs ?? {});
+    expect(inputs).toContain('node_modules/@secretlint/core/module/index.js');
+    expect(inputs).toContain('functions/adapters/lambda-debug.ts');
+    expect(inputs.filter((path) => /node_modules\/(debug|ms|supports-color)\//.test(path))).toEqual([]);
   });
 
   it('deploys a push end to end: in the hub with its own credentials, in a spoke through STS', async () => {
