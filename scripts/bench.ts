@@ -1,10 +1,10 @@
 /**
  * `npm run bench`: size and speed figures into bench/results.json, and a table. Timings are medians over
  * repeated runs, and every ratio is measured side by side in the same run, because these machines are noisy.
- *  1. Bundle sizes (bytes and gzip), and cold import time of each bundle next to a reference bundle (each
- *     timed right after the reference; the ratio is the median of those pairs).
+ *  1. Bundle sizes (bytes, the AWS SDK's share, gzip), and cold import time of each bundle next to a reference
+ *     bundle (each timed right after the reference; the ratio is the median of those pairs).
  *  2. On moto, through a counting proxy: AWS calls of a one-service deploy, and its time next to a bare
- *     script doing the minimal calls; registrations for a push hitting 20 services of one family; a drift
+ *     script doing the minimal calls, each split into moto's answering and the caller's own time; registrations for a push hitting 20 services of one family; a drift
  *     sweep over 200+ services (calls and wall time).
  *  3. Retry modes side by side, both with the ECS adapter's per-action token buckets: the image-push bundle
  *     built with `retryMode: 'standard'` and with `'adaptive'`. A one-service deploy without throttling; then
@@ -41,7 +41,7 @@ import { createStateTable } from '#adapters/state-table.ts';
 import { main } from '#cli/deckhand.ts';
 import { systemClock } from '#core/ports/clock.ts';
 import { READ_ONLY_FIELDS } from '#core/task-definition.ts';
-import { buildHandler, bundle, handlerAliases, handlerNames } from './build.ts';
+import { buildHandler, bundle, handlerAliases, handlerNames, sdkBytes } from './build.ts';
 import { CountingProxy, type ServerThrottles } from './lib/counting-proxy.ts';
 import {
   ecsApiThrottles,
@@ -132,8 +132,10 @@ const coldImport = (file: string) =>
       { encoding: 'utf8', env: process.env },
     ).trim(),
   );
-const sizes: Record<string, { bytes: number; gzip: number; coldImportMs: number; coldImportRatio: number }> =
-  {};
+const sizes: Record<
+  string,
+  { bytes: number; sdkBytes: number; gzip: number; coldImportMs: number; coldImportRatio: number }
+> = {};
 // Each bundle is timed right after the reference, and its ratio is the median of those pairs: a shared
 // machine's slow spells then slow both sides of a pair instead of skewing one bundle against them all.
 const coldRuns = Number(process.env.BENCH_COLD_RUNS ?? Math.max(runs, 9));
@@ -154,6 +156,8 @@ for (const [name, file] of Object.entries(bundles)) {
   const content = readFileSync(file);
   sizes[name] = {
     bytes: statSync(file).size,
+    // The AWS SDK's share (clients, Smithy runtime): the floor every function that calls AWS carries.
+    sdkBytes: sdkBytes(file),
     gzip: gzipSync(content).length,
     coldImportMs: round(median(times[name] ?? [])),
     coldImportRatio: round(median(ratios[name] ?? []), 2),
@@ -161,6 +165,7 @@ for (const [name, file] of Object.entries(bundles)) {
 }
 const referenceSize = {
   bytes: statSync(referenceBundle).size,
+  sdkBytes: sdkBytes(referenceBundle),
   gzip: gzipSync(readFileSync(referenceBundle)).length,
   coldImportMs: round(referenceMs),
 };
@@ -324,6 +329,34 @@ const bare = async (digest: string) => {
 log('timing deploys…');
 const deckhandMs: number[] = [];
 const bareMs: number[] = [];
+// What the emulator spent answering each side's calls (the proxy times each answer), so the rest is the
+// deploy's own time: where moto is slow, that is what Deckhand itself adds.
+const deckhandEmulatorMs: number[] = [];
+const bareEmulatorMs: number[] = [];
+const emulatorMs = () => [...proxy.ms.values()].reduce((sum, ms) => sum + ms, 0);
+const dynamoDbOperations = new Set([
+  'BatchGetItem',
+  'BatchWriteItem',
+  'DeleteItem',
+  'GetItem',
+  'PutItem',
+  'Query',
+  'Scan',
+  'TransactGetItems',
+  'TransactWriteItems',
+  'UpdateItem',
+]);
+/** Milliseconds and calls the emulator answered, by service, over the deckhand runs. */
+const perService = new Map<string, { ms: number; calls: number }>();
+const tally = () => {
+  for (const [operation, ms] of proxy.ms) {
+    const service = dynamoDbOperations.has(operation) ? 'DynamoDB' : 'ECS';
+    const entry = perService.get(service) ?? { ms: 0, calls: 0 };
+    entry.ms += ms;
+    entry.calls += proxy.calls.get(operation) ?? 0;
+    perService.set(service, entry);
+  }
+};
 let callsPerDeploy: Record<string, number> = {};
 for (let run = 0; run < runs; run += 1) {
   const event = await pushOf('app-one');
@@ -331,12 +364,16 @@ for (let run = 0; run < runs; run += 1) {
   let started = performance.now();
   const outcome = await imagePush(event, lambdaContext('image-push'));
   deckhandMs.push(performance.now() - started);
+  deckhandEmulatorMs.push(emulatorMs());
+  tally();
   if (outcome.outcome !== 'deployed') throw new Error(`bench deploy was ${outcome.outcome}`);
   if (run === 0) callsPerDeploy = proxy.snapshot();
   const bareDigest = (await pushOf('app-one')).detail['image-digest'];
+  proxy.reset();
   started = performance.now();
   await bare(bareDigest);
   bareMs.push(performance.now() - started);
+  bareEmulatorMs.push(emulatorMs());
 }
 
 proxy.reset();
@@ -640,10 +677,6 @@ const rssKb = Number(
 await proxy.close();
 await moto.stop();
 
-const awsCalls = (calls: Record<string, number>) =>
-  Object.entries(calls)
-    .filter(([op]) => !op.startsWith('DynamoDB'))
-    .reduce((n, [, c]) => n + c, 0);
 const results = {
   measuredAt: new Date().toISOString(),
   node: process.version,
@@ -652,17 +685,26 @@ const results = {
   referenceBundle: referenceSize,
   oneServiceDeploy: {
     calls: callsPerDeploy,
-    ecsCalls:
-      awsCalls(callsPerDeploy) -
-      count(callsPerDeploy, 'GetItem') -
-      count(callsPerDeploy, 'PutItem') -
-      count(callsPerDeploy, 'UpdateItem') -
-      count(callsPerDeploy, 'DeleteItem') -
-      count(callsPerDeploy, 'Query'),
+    ecsCalls: Object.entries(callsPerDeploy)
+      .filter(([op]) => !dynamoDbOperations.has(op))
+      .reduce((n, [, c]) => n + c, 0),
+    dynamoDbCalls: Object.entries(callsPerDeploy)
+      .filter(([op]) => dynamoDbOperations.has(op))
+      .reduce((n, [, c]) => n + c, 0),
     deckhandMs: round(median(deckhandMs)),
     bareMs: round(median(bareMs)),
     // Paired as the cold imports are: each deploy next to the bare script's run right after it.
     ratio: round(median(deckhandMs.map((ms, run) => ms / (bareMs[run] ?? ms))), 2),
+    // Summed over calls, so calls in flight together count twice: the own time is a floor.
+    deckhandEmulatorMs: round(median(deckhandEmulatorMs)),
+    bareEmulatorMs: round(median(bareEmulatorMs)),
+    deckhandOwnMs: round(
+      median(deckhandMs.map((ms, run) => Math.max(0, ms - (deckhandEmulatorMs[run] ?? 0)))),
+    ),
+    bareOwnMs: round(median(bareMs.map((ms, run) => Math.max(0, ms - (bareEmulatorMs[run] ?? 0))))),
+    emulatorMsPerCall: Object.fromEntries(
+      [...perService].map(([service, { ms, calls }]) => [service, round(ms / Math.max(calls, 1))]),
+    ),
   },
   twentyServicesOneFamily: {
     outcome: twenty.outcome,
@@ -743,19 +785,7 @@ const results = {
   },
   peakRssMb: round(rssKb / 1024),
 };
-const dynamoDbOps = [
-  'GetItem',
-  'PutItem',
-  'UpdateItem',
-  'DeleteItem',
-  'Query',
-  'Scan',
-  'TransactWriteItems',
-  'TransactGetItems',
-  'BatchGetItem',
-  'BatchWriteItem',
-];
-const deployDynamoDbCalls = dynamoDbOps.reduce((n, op) => n + (callsPerDeploy[op] ?? 0), 0);
+const deployDynamoDbCalls = results.oneServiceDeploy.dynamoDbCalls;
 const largestBundle = Math.max(...Object.values(sizes).map((size) => size.bytes));
 const worstColdImport = Math.max(...Object.values(sizes).map((size) => size.coldImportRatio));
 const targets = [
@@ -819,17 +849,20 @@ Object.assign(results, { targets });
 mkdirSync(join(projectRoot, 'bench'), { recursive: true });
 writeFileSync(join(projectRoot, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
 
-log('\nbundle            bytes     gzip   cold import   vs reference');
+log('\nbundle            bytes  AWS SDK     gzip   cold import   vs reference');
 for (const [name, s] of Object.entries(sizes)) {
   log(
-    `${name.padEnd(14)} ${String(s.bytes).padStart(9)} ${String(s.gzip).padStart(8)}   ${`${s.coldImportMs} ms`.padStart(9)}   ${s.coldImportRatio}×`,
+    `${name.padEnd(14)} ${String(s.bytes).padStart(9)} ${String(s.sdkBytes).padStart(8)} ${String(s.gzip).padStart(8)}   ${`${s.coldImportMs} ms`.padStart(9)}   ${s.coldImportRatio}×`,
   );
 }
 log(
-  `${'reference'.padEnd(14)} ${String(referenceSize.bytes).padStart(9)} ${String(referenceSize.gzip).padStart(8)}   ${`${referenceSize.coldImportMs} ms`.padStart(9)}`,
+  `${'reference'.padEnd(14)} ${String(referenceSize.bytes).padStart(9)} ${String(referenceSize.sdkBytes).padStart(8)} ${String(referenceSize.gzip).padStart(8)}   ${`${referenceSize.coldImportMs} ms`.padStart(9)}`,
 );
 log(
   `\none-service deploy: ${results.oneServiceDeploy.deckhandMs} ms vs bare ${results.oneServiceDeploy.bareMs} ms (${results.oneServiceDeploy.ratio}×); calls ${JSON.stringify(callsPerDeploy)}`,
+);
+log(
+  `  of which moto answering: deckhand ${results.oneServiceDeploy.deckhandEmulatorMs} ms, bare ${results.oneServiceDeploy.bareEmulatorMs} ms; own time: deckhand ${results.oneServiceDeploy.deckhandOwnMs} ms, bare ${results.oneServiceDeploy.bareOwnMs} ms; moto per call ${JSON.stringify(results.oneServiceDeploy.emulatorMsPerCall)} ms`,
 );
 log(
   `push hitting 20 services of one family: ${results.twentyServicesOneFamily.registrations} registration, ${results.twentyServicesOneFamily.updates} updates`,

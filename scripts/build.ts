@@ -60,6 +60,18 @@ export const heaviestInputs = (outfile: string, count = 5): { path: string; byte
     .slice(0, count);
 };
 
+/** Packages of the AWS SDK v3 (clients, their Smithy runtime and crypto): what any SDK-using bundle carries. */
+const sdkPackage = /node_modules\/(@aws-sdk|@smithy|@aws-crypto|@aws)\//;
+
+/** Minified bytes a bundle owes to the AWS SDK, from its metafile. */
+export const sdkBytes = (outfile: string): number => {
+  const metafile = JSON.parse(readFileSync(metafilePath(outfile), 'utf8')) as Metafile;
+  const output = Object.entries(metafile.outputs).find(([path]) => path.endsWith(basename(outfile)))?.[1];
+  return Object.entries(output?.inputs ?? {})
+    .filter(([path]) => sdkPackage.test(path))
+    .reduce((sum, [, { bytesInOutput }]) => sum + bytesInOutput, 0);
+};
+
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 
 /** A size line for a bundle, then its five heaviest inputs. */
