@@ -5,17 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { clientPace, ecsThrottles } from '#adapters/ecs.ts';
 import { TokenBucket } from '#core/concurrency.ts';
-
-const fakeTime = () => {
-  let now = 0;
-  return {
-    now: () => now,
-    sleep: (ms: number) => {
-      now += ms;
-      return Promise.resolve();
-    },
-  };
-};
+import { fakeTime } from '../helpers/fake-time.ts';
 
 /** When each of `calls` calls is let through by the client-side bucket for `throttle` at `share`. */
 const grants = async (throttle: readonly [number, number], calls: number, share = 1) => {

@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mapWithConcurrency, TokenBucket } from '#core/concurrency.ts';
-
-const fakeTime = () => {
-  let now = 0;
-  return {
-    now: () => now,
-    sleep: (ms: number) => {
-      now += ms;
-      return Promise.resolve();
-    },
-  };
-};
+import { fakeTime } from '../helpers/fake-time.ts';
 
 describe('TokenBucket', () => {
   it('lets the burst through at once, then paces at the sustained rate (RegisterTaskDefinition: 20, 1/s)', async () => {
